@@ -1,0 +1,133 @@
+import NetAddress
+
+/// An UPDATE message (RFC 4271 section 4.3).
+///
+/// ```
+/// +-----------------------------------------------------+
+/// |   Withdrawn Routes Length (2 octets)                |
+/// +-----------------------------------------------------+
+/// |   Withdrawn Routes (variable)                       |
+/// +-----------------------------------------------------+
+/// |   Total Path Attribute Length (2 octets)            |
+/// +-----------------------------------------------------+
+/// |   Path Attributes (variable)                        |
+/// +-----------------------------------------------------+
+/// |   Network Layer Reachability Information (variable) |
+/// +-----------------------------------------------------+
+/// ```
+///
+/// MP_REACH_NLRI and MP_UNREACH_NLRI are lifted out of the attribute list into `mpReach` and
+/// `mpUnreach`; everything else that describes the path is in `attributes`, which is what the RIB
+/// interns and compares.
+public struct UpdateMessage: Hashable, Sendable {
+    /// IPv4 unicast prefixes withdrawn in the Withdrawn Routes field.
+    public var withdrawn: [IPv4NLRI]
+    /// The path attributes other than MP_REACH_NLRI and MP_UNREACH_NLRI.
+    public var attributes: PathAttributes
+    /// MP_REACH_NLRI (RFC 4760, attribute 14).
+    public var mpReach: MPReach?
+    /// MP_UNREACH_NLRI (RFC 4760, attribute 15).
+    public var mpUnreach: MPUnreach?
+    /// IPv4 unicast prefixes announced in the NLRI field.
+    public var nlri: [IPv4NLRI]
+    /// What RFC 7606 error handling did while decoding. Empty for a clean message. When any entry
+    /// is `.treatAsWithdraw`, every prefix this UPDATE announces must be handled as withdrawn.
+    public var diagnostics: [AttributeDiagnostic]
+    /// The order and flags of the attributes as they came off the wire, so that a decoded UPDATE
+    /// re-encodes byte for byte. Not part of equality: two UPDATEs with the same content are equal
+    /// whatever their wire layout. Empty for UPDATEs built locally (canonical order and flags).
+    public var layout: AttributeLayout
+
+    public init(withdrawn: [IPv4NLRI] = [], attributes: PathAttributes = PathAttributes(),
+                mpReach: MPReach? = nil, mpUnreach: MPUnreach? = nil, nlri: [IPv4NLRI] = [],
+                diagnostics: [AttributeDiagnostic] = [], layout: AttributeLayout = AttributeLayout()) {
+        self.withdrawn = withdrawn
+        self.attributes = attributes
+        self.mpReach = mpReach
+        self.mpUnreach = mpUnreach
+        self.nlri = nlri
+        self.diagnostics = diagnostics
+        self.layout = layout
+    }
+
+    /// True when some attribute error means the announced routes are withdrawn (RFC 7606 2).
+    public var treatAsWithdraw: Bool { diagnostics.contains { $0.action == .treatAsWithdraw } }
+
+    /// The End-of-RIB marker for IPv4 unicast is an UPDATE with nothing in it; for any other
+    /// family, an UPDATE with only an empty MP_UNREACH_NLRI (RFC 4724 section 2).
+    public var endOfRIB: Family? {
+        guard withdrawn.isEmpty, nlri.isEmpty, mpReach == nil else { return nil }
+        if let u = mpUnreach {
+            return u.nlri.isEmpty && attributes.isEmpty ? u.family : nil
+        }
+        return attributes.isEmpty ? .ipv4Unicast : nil
+    }
+
+    /// An End-of-RIB marker for `family`.
+    public static func endOfRIB(_ family: Family) -> UpdateMessage {
+        if family == .ipv4Unicast { return UpdateMessage() }
+        return UpdateMessage(mpUnreach: MPUnreach(family: family, nlri: .empty(family)))
+    }
+
+    public static func == (a: UpdateMessage, b: UpdateMessage) -> Bool {
+        a.withdrawn == b.withdrawn && a.attributes == b.attributes && a.mpReach == b.mpReach
+            && a.mpUnreach == b.mpUnreach && a.nlri == b.nlri && a.diagnostics == b.diagnostics
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(withdrawn); h.combine(attributes); h.combine(mpReach); h.combine(mpUnreach); h.combine(nlri)
+    }
+}
+
+/// The wire order and flags of an UPDATE's attributes (codes with their flag octets), including
+/// MP_REACH_NLRI and MP_UNREACH_NLRI at their positions.
+public struct AttributeLayout: Hashable, Sendable {
+    public var entries: [Entry]
+    public init(entries: [Entry] = []) { self.entries = entries }
+
+    public struct Entry: Hashable, Sendable {
+        public var code: UInt8
+        public var flags: UInt8
+        public init(code: UInt8, flags: UInt8) { self.code = code; self.flags = flags }
+    }
+}
+
+/// What RFC 7606 error handling decided for one malformed attribute of an UPDATE that was still
+/// accepted (the session-reset outcome is a thrown `BGPDecodeError` instead).
+public struct AttributeDiagnostic: Hashable, Sendable, CustomStringConvertible {
+    /// The attribute type code (0 for an error not tied to one attribute, such as a bad NLRI).
+    public var code: UInt8
+    public var action: ErrorAction
+    /// What was wrong, for logs: "MED length 3, expected 4".
+    public var reason: String
+
+    public init(code: UInt8, action: ErrorAction, reason: String) {
+        self.code = code
+        self.action = action
+        self.reason = reason
+    }
+
+    public var description: String { "attribute \(code): \(action): \(reason)" }
+}
+
+/// RFC 7606 section 2: the approaches to a malformed UPDATE, from least to most drastic.
+public enum ErrorAction: Int, Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The attribute is dropped; the rest of the UPDATE stands.
+    case attributeDiscard = 1
+    /// The UPDATE's announced routes are handled as withdrawn.
+    case treatAsWithdraw = 2
+    /// The whole family is disabled on the session (routes of it withdrawn, further UPDATEs of it ignored).
+    case afiSafiDisable = 3
+    /// The session is reset with a NOTIFICATION.
+    case sessionReset = 4
+
+    public var description: String {
+        switch self {
+        case .attributeDiscard: return "attribute-discard"
+        case .treatAsWithdraw: return "treat-as-withdraw"
+        case .afiSafiDisable: return "afi-safi-disable"
+        case .sessionReset: return "session-reset"
+        }
+    }
+    public static func < (a: ErrorAction, b: ErrorAction) -> Bool { a.rawValue < b.rawValue }
+}

@@ -1,0 +1,2 @@
+// FIBNetlink: pure-Swift rtnetlink. See README.
+import CNetlink

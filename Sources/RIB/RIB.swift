@@ -1,0 +1,2 @@
+// RIB
+import BGP

@@ -1,0 +1,1 @@
+print("bgpbench: no benchmarks yet")

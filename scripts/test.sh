@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and capture tests, netlink and interop tests in network namespaces,
+# and a short fuzz run per decoder. Run as root. With CI=true, a test that cannot run because
+# something is missing fails instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+
+echo "== build"
+swift build --build-tests
+
+echo "== swift test"
+swift test --skip-build --parallel
+
+if compgen -G "Tests/interop/*.sh" >/dev/null; then
+    for t in Tests/interop/*.sh; do
+        echo "== $t"
+        bash "$t"
+    done
+fi
+
+if [ -x fuzz/run.sh ]; then
+    echo "== fuzz (short run)"
+    fuzz/run.sh --short
+fi
+echo "== all tests passed"
