@@ -55,39 +55,39 @@ enum SocketOptions {
     }
 
     /// Installs the MD5 key for `peer` on a channel before it connects.
-    static func setMD5(on channel: any Channel, peer: IPAddress, key: String, v6Socket: Bool) async throws {
-        guard let provider = channel as? any SocketOptionProvider else { throw SocketError("no socket options", errno: 0) }
+    static func setMD5(on channel: any Channel, peer: IPAddress, key: String, v6Socket: Bool) -> EventLoopFuture<Void> {
         let sig = MD5Sig(peer: peer, key: Array(key.utf8), v6Socket: v6Socket)
-        try await provider.unsafeSetSocketOption(
-            level: NIOBSDSocket.OptionLevel(rawValue: Int32(IPPROTO_TCP)),
-            name: NIOBSDSocket.Option(rawValue: TCP_MD5SIG), value: sig).get()
+        return set(channel, level: Int32(IPPROTO_TCP), name: TCP_MD5SIG, value: sig)
     }
 
     /// GTSM on a connected or connecting socket: send with TTL 255 and drop anything that
     /// arrives with less than 254. `ipv4` is the family of the traffic (an IPv4 peer on a
     /// dual-stack socket uses the IPv4 options).
-    static func setGTSM(on channel: any Channel, ipv4: Bool) async throws {
-        guard let provider = channel as? any SocketOptionProvider else { throw SocketError("no socket options", errno: 0) }
+    static func setGTSM(on channel: any Channel, ipv4: Bool) -> EventLoopFuture<Void> {
         let (level, ttl, minimum) = ipv4
             ? (Int32(IPPROTO_IP), IP_TTL, IP_MINTTL)
             : (Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, IPV6_MINHOPCOUNT)
-        try await provider.unsafeSetSocketOption(
-            level: NIOBSDSocket.OptionLevel(rawValue: level), name: NIOBSDSocket.Option(rawValue: ttl), value: gtsmTTL).get()
-        try await provider.unsafeSetSocketOption(
-            level: NIOBSDSocket.OptionLevel(rawValue: level), name: NIOBSDSocket.Option(rawValue: minimum), value: gtsmMinimum).get()
+        return set(channel, level: level, name: ttl, value: gtsmTTL).flatMap {
+            set(channel, level: level, name: minimum, value: gtsmMinimum)
+        }
     }
 
     /// Binds a connecting socket to an interface (SO_BINDTODEVICE), for a numbered neighbour
     /// given with `interface:`.
-    static func bindToDevice(_ channel: any Channel, interface: String) async throws {
-        guard let provider = channel as? any SocketOptionProvider else { throw SocketError("no socket options", errno: 0) }
+    static func bindToDevice(_ channel: any Channel, interface: String) -> EventLoopFuture<Void> {
         var name: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &name) { b in
             for (i, x) in interface.utf8.prefix(15).enumerated() { b[i] = x }
         }
-        try await provider.unsafeSetSocketOption(
-            level: NIOBSDSocket.OptionLevel(rawValue: SOL_SOCKET), name: NIOBSDSocket.Option(rawValue: SO_BINDTODEVICE),
-            value: name).get()
+        return set(channel, level: SOL_SOCKET, name: SO_BINDTODEVICE, value: name)
+    }
+
+    private static func set<V: Sendable>(_ channel: any Channel, level: Int32, name: Int32, value: V) -> EventLoopFuture<Void> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(SocketError("no socket options", errno: 0))
+        }
+        return provider.unsafeSetSocketOption(level: NIOBSDSocket.OptionLevel(rawValue: level),
+                                              name: NIOBSDSocket.Option(rawValue: name), value: value)
     }
 
     /// A dual-stack (or IPv4) TCP listening socket bound to `address`:`port`, created here rather
