@@ -24,7 +24,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
         }
         monitor.start()
-        let task = Task { await service.run(monitor.events) }
+        let task = Task { for await batch in monitor.events { await service.apply(batch) } }
         try await Task.sleep(for: .seconds(seconds))
         monitor.stop()
         await task.value

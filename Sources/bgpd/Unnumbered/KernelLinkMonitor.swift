@@ -9,14 +9,15 @@ import Synchronization
 /// A minimal reader kept inside bgpd for unnumbered peering; FIBNetlink's monitor can replace it
 /// behind the same `LinkEvent` stream.
 final class KernelLinkMonitor: Sendable {
-    let events: AsyncStream<LinkEvent>
-    private let continuation: AsyncStream<LinkEvent>.Continuation
+    /// One batch per netlink read.
+    let events: AsyncStream<[LinkEvent]>
+    private let continuation: AsyncStream<[LinkEvent]>.Continuation
     private let fd: Int32
     private let pending = Mutex<[UInt16]>([])
     private let reader = Mutex<BlockingReader?>(nil)
 
-    // RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV6_IFADDR
-    private static let groups: UInt32 = 0x1 | 0x4 | 0x100
+    // RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
+    private static let groups: UInt32 = 0x1 | 0x4 | 0x10 | 0x100
 
     init() throws(SocketError) {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0 /* NETLINK_ROUTE */)
@@ -31,7 +32,7 @@ final class KernelLinkMonitor: Sendable {
         }
         guard rc == 0 else { let e = SocketError("netlink bind"); close(fd); throw e }
         self.fd = fd
-        (events, continuation) = AsyncStream.makeStream(of: LinkEvent.self)
+        (events, continuation) = AsyncStream.makeStream(of: [LinkEvent].self)
     }
 
     /// Starts the dump and the change stream.
@@ -63,7 +64,7 @@ final class KernelLinkMonitor: Sendable {
             return
         }
         let (events, dumpDone) = LinkMessageParser.parse(Array(buf[0..<n]))
-        for e in events { continuation.yield(e) }
+        if !events.isEmpty { continuation.yield(events) }
         if dumpDone {
             pending.withLock { if !$0.isEmpty { $0.removeFirst() } }
             sendNextDump()

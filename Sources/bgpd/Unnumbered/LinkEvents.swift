@@ -12,6 +12,8 @@ enum LinkEvent: Hashable, Sendable {
     /// A usable IPv6 neighbour entry (RTM_NEWNEIGH with a MAC, not FAILED/INCOMPLETE).
     case neighbor(index: UInt32, address: IPv6Address, mac: MACAddress, router: Bool)
     case neighborRemoved(index: UInt32, address: IPv6Address)
+    /// An address's subnet on an interface, IPv4 or IPv6 (for next-hop resolution in the RIB).
+    case connected(index: UInt32, prefix: IPPrefix, present: Bool)
 }
 
 /// Decoding of the rtnetlink messages behind `LinkEvent`. Total: a short or inconsistent message
@@ -45,7 +47,7 @@ enum LinkMessageParser {
             switch type {
             case Self.done, Self.error: done = true
             case newLink, delLink: if let e = link(body, removed: type == delLink) { events.append(e) }
-            case newAddr, delAddr: if let e = address(body, removed: type == delAddr) { events.append(e) }
+            case newAddr, delAddr: events += address(body, removed: type == delAddr)
             case newNeigh, delNeigh: if let e = neighbor(body, removed: type == delNeigh) { events.append(e) }
             default: break
             }
@@ -69,19 +71,32 @@ enum LinkMessageParser {
         return .link(index: index, name: name, mac: mac, up: flags & 0x1 != 0 && flags & 0x10000 != 0)
     }
 
-    static func address(_ b: [UInt8], removed: Bool) -> LinkEvent? {
-        guard b.count >= 8, b[0] == 10 /* AF_INET6 */ else { return nil }
-        let index = u32(b, 4)
+    /// An IPv6 address gives its own event (with the DAD state) and its subnet; an IPv4 address
+    /// only its subnet. Tentative addresses do not make a subnet connected yet.
+    static func address(_ b: [UInt8], removed: Bool) -> [LinkEvent] {
+        guard b.count >= 8, b[0] == 10 || b[0] == 2 /* AF_INET6, AF_INET */ else { return [] }
+        let index = u32(b, 4), prefixLength = b[1]
         var flags = UInt32(b[2])
-        var addr: IPv6Address?
+        var local: [UInt8]?, address: [UInt8]?
         for (type, value) in attributes(b, from: 8) {
-            if type == 1, value.count == 16 { addr = IPv6Address(bytes: value) }   // IFA_ADDRESS
-            if type == 8, value.count == 4 { flags = u32(value, 0) }               // IFA_FLAGS
+            if type == 1 { address = value }                            // IFA_ADDRESS
+            if type == 2 { local = value }                              // IFA_LOCAL (IPv4)
+            if type == 8, value.count == 4 { flags = u32(value, 0) }    // IFA_FLAGS
         }
-        guard let addr else { return nil }
-        if removed { return .addressRemoved(index: index, address: addr) }
         // IFA_F_TENTATIVE (0x40) until DAD succeeds; IFA_F_DADFAILED (0x08) means never usable.
-        return .address(index: index, address: addr, tentative: flags & 0x48 != 0)
+        let tentative = flags & 0x48 != 0
+        var out: [LinkEvent] = []
+        if b[0] == 10, let bytes = address, let a = IPv6Address(bytes: bytes) {
+            out.append(removed ? .addressRemoved(index: index, address: a) : .address(index: index, address: a, tentative: tentative))
+            if let p = IPv6Prefix(masking: a, length: min(prefixLength, 128)), !a.isLinkLocal {
+                out.append(.connected(index: index, prefix: .v6(p), present: !removed && !tentative))
+            }
+        }
+        if b[0] == 2, let bytes = local ?? address, let a = IPv4Address(bytes: bytes),
+           let p = IPv4Prefix(masking: a, length: min(prefixLength, 32)) {
+            out.append(.connected(index: index, prefix: .v4(p), present: !removed))
+        }
+        return out
     }
 
     static func neighbor(_ b: [UInt8], removed: Bool) -> LinkEvent? {
@@ -114,9 +129,9 @@ enum LinkMessageParser {
 
     /// A dump request for `type` (RTM_GETLINK, RTM_GETADDR, RTM_GETNEIGH) of IPv6 entries.
     static func dumpRequest(_ type: UInt16, seq: UInt32) -> [UInt8] {
-        // The family byte selects AF_INET6 for addresses and neighbours; links ignore it.
+        // The family byte: all families for addresses, AF_INET6 for neighbours; links ignore it.
         let body: [UInt8] = type == getLink ? [UInt8](repeating: 0, count: 16)
-            : type == getAddr ? [10, 0, 0, 0, 0, 0, 0, 0] : [10] + [UInt8](repeating: 0, count: 11)
+            : type == getAddr ? [0, 0, 0, 0, 0, 0, 0, 0] : [10] + [UInt8](repeating: 0, count: 11)
         var h = [UInt8]()
         h += le32(UInt32(16 + body.count))
         h += le16(type)

@@ -39,6 +39,8 @@ struct LinkTable: Sendable {
             neighbors[index, default: [:]][address] = Neighbor(mac: mac, router: router)
         case .neighborRemoved(let index, let address):
             neighbors[index]?[address] = nil
+        case .connected:
+            break
         }
     }
 

@@ -48,13 +48,10 @@ actor UnnumberedService {
         self.report = report
     }
 
-    /// Consumes kernel events until the stream ends.
-    func run(_ events: AsyncStream<LinkEvent>) async {
-        for await e in events {
-            table.apply(e)
-            await refresh()
-        }
-        stopAll()
+    /// Takes one batch of kernel events.
+    func apply(_ events: [LinkEvent]) async {
+        for e in events { table.apply(e) }
+        await refresh()
     }
 
     /// A configuration reload: the set of unnumbered interfaces or the RA settings changed.
