@@ -27,6 +27,9 @@ struct Config: Hashable, Sendable {
     var fib: FIBConfig = FIBConfig()
     /// Router advertisements on unnumbered interfaces.
     var routerAdvertisements: RAConfig = RAConfig()
+    /// RFC 8212: an eBGP neighbour without an import or export policy exchanges no routes.
+    /// `false` (like FRR's `no bgp ebgp-requires-policy`) accepts and sends everything.
+    var ebgpRequiresPolicy: Bool = true
 
     static let defaultControlSocket = "/run/bgpd/bgpd.sock"
     static let defaultPidFile = "/run/bgpd/bgpd.pid"

@@ -38,6 +38,7 @@ struct ConfigDiff: Hashable, Sendable {
     static func compute(old: Config, new: Config) -> ConfigDiff {
         var d = ConfigDiff()
         d.restartAll = old.asn != new.asn || old.routerID != new.routerID || old.gracefulRestart != new.gracefulRestart
+            || old.ebgpRequiresPolicy != new.ebgpRequiresPolicy
         d.listenChanged = old.listen != new.listen
         d.networksChanged = old.networks != new.networks
         d.controlSocketChanged = old.controlSocket != new.controlSocket

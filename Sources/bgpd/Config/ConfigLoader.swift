@@ -12,7 +12,7 @@ import Yams
 enum ConfigLoader {
     static let topKeys = [
         "asn", "router-id", "listen", "timers", "graceful-restart", "neighbors", "networks",
-        "control-socket", "pidfile", "metrics", "fib", "router-advertisements",
+        "control-socket", "pidfile", "metrics", "fib", "router-advertisements", "ebgp-requires-policy",
     ]
 
     /// Parses a whole configuration file's text.
@@ -55,6 +55,7 @@ enum ConfigLoader {
         if let n = f["fib"] { parseFIB(n, into: &config.fib, &r) }
         if let n = f["router-advertisements"] { parseRA(n, into: &config.routerAdvertisements, &r) }
         if let n = f["networks"] { config.networks = parseNetworks(n, &r) }
+        if let n = f["ebgp-requires-policy"], let b = r.bool(n, "ebgp-requires-policy") { config.ebgpRequiresPolicy = b }
         if let n = f["neighbors"] {
             config.neighbors = NeighborParser(defaults: config.timers, gracefulRestart: config.gracefulRestart.enabled)
                 .parseAll(n, &r)
