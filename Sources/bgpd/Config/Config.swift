@@ -87,8 +87,9 @@ struct FIBConfig: Hashable, Sendable {
 struct RAConfig: Hashable, Sendable {
     /// Seconds between advertisements once the first few (one a second) have gone out.
     var interval: UInt16 = 10
-    /// How many advertisements go out one second apart after an interface comes up.
-    var fastCount: Int = 3
+    /// How many advertisements go out one second apart after an interface comes up, before
+    /// the interval applies (FRR sends 5 at 1 s, then every 10 s).
+    var fastCount: Int = 4
     /// Router lifetime in the advertisement. 0 tells hosts not to use us as default router;
     /// peers still learn our link-local address from it.
     var lifetime: UInt16 = 0
