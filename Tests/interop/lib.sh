@@ -153,3 +153,36 @@ finish() {
     if [ "$FAILURES" -ne 0 ]; then log "$FAILURES check(s) failed"; exit 1; fi
     log "all checks passed"
 }
+
+# frr_jq NS "show ... json" FILTER: true when jq -e FILTER holds on FRR's JSON.
+frr_jq() { vtysh "$1" "$2" | jq -e "$3" >/dev/null; }
+
+# bgpd_jq NS "summary|neighbors|routes ipv4|..." FILTER: the same on our `show ... --json`.
+bgpd_jq() { local ns=$1 what=$2 filter=$3; bgpd_cli "$ns" show $what --json | jq -e "$filter" >/dev/null; }
+
+# ---- BIRD --------------------------------------------------------------------------------
+
+# bird_start NS CONFIG_TEXT
+bird_start() {
+    local ns=$1 dir="$WORK/$1"
+    mkdir -p "$dir"
+    printf '%s\n' "$2" >"$dir/bird.conf"
+    ip netns exec "$ns" bird -c "$dir/bird.conf" -s "$dir/bird.ctl" -P "$dir/bird.pid"
+    PIDFILES+=("$dir/bird.pid")
+    wait_for 10 "$ns bird control socket" test -S "$dir/bird.ctl"
+}
+birdc_() { local ns=$1; shift; ip netns exec "$ns" birdc -s "$WORK/$ns/bird.ctl" "$@"; }
+
+# ---- GoBGP -------------------------------------------------------------------------------
+
+# gobgp_start NS API_PORT CONFIG_TOML
+gobgp_start() {
+    local ns=$1 port=$2 dir="$WORK/$1"
+    mkdir -p "$dir"
+    printf '%s\n' "$3" >"$dir/gobgpd.toml"
+    ip netns exec "$ns" gobgpd -f "$dir/gobgpd.toml" --api-hosts "127.0.0.1:$port" >"$dir/gobgpd.log" 2>&1 &
+    echo $! >"$dir/gobgpd.pid"
+    PIDFILES+=("$dir/gobgpd.pid")
+    wait_for 10 "$ns gobgpd API" ip netns exec "$ns" gobgp -p "$port" global
+}
+gobgp_() { local ns=$1 port=$2; shift 2; ip netns exec "$ns" gobgp -p "$port" "$@"; }
