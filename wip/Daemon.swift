@@ -192,10 +192,10 @@ actor Daemon {
 
     private func startMetrics() async throws {
         guard let m = config.metrics else { return }
-        metrics = try await MetricsServer.start(address: Endpoint(address: m.address, port: m.port), group: group) { [weak self] in
+        metrics = try await MetricsServer.start(address: SocketEndpoint(address: m.address, port: m.port), group: group) { [weak self] in
             await self?.metricsSnapshot() ?? MetricsSnapshot(peers: [], locRIB: [:], fib: nil, uptimeSeconds: 0)
         }
-        logger.info("metrics on http://\(Endpoint(address: m.address, port: m.port))/metrics")
+        logger.info("metrics on http://\(SocketEndpoint(address: m.address, port: m.port))/metrics")
     }
 
     private func unnumberedInterfaces(_ c: Config) -> Set<String> {

@@ -8,7 +8,7 @@ import Prometheus
 final class MetricsServer: Sendable {
     private let channel: any Channel
 
-    static func start(address: Endpoint, group: any EventLoopGroup,
+    static func start(address: SocketEndpoint, group: any EventLoopGroup,
                       snapshot: @escaping @Sendable () async -> MetricsSnapshot) async throws -> MetricsServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

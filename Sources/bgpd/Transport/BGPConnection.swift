@@ -7,8 +7,8 @@ import NIOPosix
 final class BGPConnection: Sendable {
     /// Unique for the daemon's lifetime, so events of an old connection are recognised.
     let id: Int
-    let local: Endpoint?
-    let remote: Endpoint
+    let local: SocketEndpoint?
+    let remote: SocketEndpoint
     /// true when the peer connected to us.
     let inbound: Bool
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
@@ -24,8 +24,8 @@ final class BGPConnection: Sendable {
         self.id = id
         self.channel = channel
         self.inbound = inbound
-        self.local = channel.channel.localAddress.flatMap(Endpoint.init)
-        self.remote = channel.channel.remoteAddress.flatMap(Endpoint.init) ?? Endpoint(address: .v4(.zero), port: 0)
+        self.local = channel.channel.localAddress.flatMap(SocketEndpoint.init)
+        self.remote = channel.channel.remoteAddress.flatMap(SocketEndpoint.init) ?? SocketEndpoint(address: .v4(.zero), port: 0)
         (writeStream, writes) = AsyncStream.makeStream(of: Write.self)
     }
 

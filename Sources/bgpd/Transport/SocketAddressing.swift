@@ -8,7 +8,7 @@ import NetAddress
 
 /// An endpoint of a BGP connection: an address, a port and, for a link-local IPv6 address, the
 /// interface it lives on (the sockaddr_in6 scope id).
-struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+struct SocketEndpoint: Hashable, Sendable, CustomStringConvertible {
     var address: IPAddress
     var port: UInt16
     /// The interface index for link-local addresses, 0 otherwise.

@@ -101,7 +101,7 @@ enum SocketOptions {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         if v6 { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size)) }
         let rc: Int32
-        switch Endpoint(address: address, port: port).socketAddress {
+        switch SocketEndpoint(address: address, port: port).socketAddress {
         case .v4(let a):
             var sin = a.address
             rc = withUnsafePointer(to: &sin) {

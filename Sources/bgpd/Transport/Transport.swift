@@ -45,7 +45,7 @@ final class Transport: Sendable {
             }
             .withBoundSocket(fd).get()
         listener.withLock { $0 = (fd, channel, v6) }
-        logger.info("listening on \(Endpoint(address: address, port: port))")
+        logger.info("listening on \(SocketEndpoint(address: address, port: port))")
     }
 
     /// Adds, changes or removes (nil) the MD5 key for a peer on the listening socket.
@@ -64,13 +64,13 @@ final class Transport: Sendable {
     }
 
     /// Connects to `remote`. The options are set on the socket before the SYN goes out.
-    func connect(to remote: Endpoint, source: IPAddress?, interface: String?, md5Key: String?,
+    func connect(to remote: SocketEndpoint, source: IPAddress?, interface: String?, md5Key: String?,
                  ttlSecurity: Bool, timeout: Duration) async throws -> BGPConnection {
         var bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         if let source {
-            bootstrap = bootstrap.bind(to: Endpoint(address: source, port: 0).socketAddress)
+            bootstrap = bootstrap.bind(to: SocketEndpoint(address: source, port: 0).socketAddress)
         }
         let ipv4 = remote.address.isV4
         let channel = try await bootstrap.connect(to: remote.socketAddress) { ch in

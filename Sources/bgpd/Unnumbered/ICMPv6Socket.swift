@@ -50,7 +50,7 @@ final class ICMPv6Socket: Sendable {
     }
 
     private func sendRaw(_ bytes: [UInt8], to destination: IPv6Address, what: String) throws(SocketError) {
-        let to = Endpoint(address: .v6(destination), port: 0, scopeID: interfaceIndex).socketAddress
+        let to = SocketEndpoint(address: .v6(destination), port: 0, scopeID: interfaceIndex).socketAddress
         guard case .v6(let a) = to else { return }
         var sin6 = a.address
         let n = bytes.withUnsafeBytes { buf in
