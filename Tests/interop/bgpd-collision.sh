@@ -27,9 +27,9 @@ neighbors:
 $(bgpd_paths $A)"
     wait_for 10 "$name: collision resolved" grep -q '"closed"' "$WORK/$name.out"
     check "$name: bgpd closed the $loser connection with Cease/7" \
-        sh -c "grep '\"closed\"' '$WORK/$name.out' | jq -e '(.seen[\"$loser\"] | index([3, 6, 7]) != null) and .closed[\"$loser\"]'"
+        sh -c "grep '\"closed\"' '$WORK/$name.out' | jq -e '(.seen[\"$loser\"] | any(. == [3, 6, 7])) and .closed[\"$loser\"]'"
     check "$name: the $survivor connection got a KEEPALIVE and stayed open" \
-        sh -c "grep '\"closed\"' '$WORK/$name.out' | jq -e '(.seen[\"$survivor\"] | index([4]) != null) and (.closed[\"$survivor\"] | not)'"
+        sh -c "grep '\"closed\"' '$WORK/$name.out' | jq -e '(.seen[\"$survivor\"] | any(. == [4])) and (.closed[\"$survivor\"] | not)'"
     wait_for 5 "$name: bgpd Established" bgpd_jq $A summary '.neighbors[0].state == "Established"'
     kill -TERM "$(cat "$WORK/$A/swiftbgpd.pid")"; wait "$(cat "$WORK/$A/swiftbgpd.pid")" 2>/dev/null || true
     wait $py 2>/dev/null || true

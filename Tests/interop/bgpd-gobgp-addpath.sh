@@ -41,7 +41,7 @@ neighbors:
 networks: [10.1.0.0/24]
 $(bgpd_paths $A)"
 
-gobgp_established() { gobgp_ $G $PORT neighbor 10.0.5.1 | grep -q "BGP state = established"; }
+gobgp_established() { gobgp_ $G $PORT neighbor 10.0.5.1 | grep -qi "BGP state *= *established"; }
 wait_for 30 "GoBGP session Established" gobgp_established
 wait_for 10 "bgpd session Established" bgpd_jq $A summary '.neighbors[0].state == "Established"'
 check "bgpd sees the peer's 4-octet AS" bgpd_jq $A summary '.neighbors[0].remoteAS == 4200000002'
@@ -69,9 +69,4 @@ wait_for 15 "one path left after withdrawing path-id 2" \
 gobgp_has() { gobgp_ $G $PORT global rib -a ipv4 -j | jq -e '."10.1.0.0/24"[0].attrs[] | select(.type == 2) | .as_paths[0].asns == [4200000001]' >/dev/null; }
 wait_for 15 "GoBGP has 10.1.0.0/24 with AS path 4200000001" gobgp_has
 
-# Soft reset from GoBGP sends a ROUTE-REFRESH; we answer with our routes again.
-gobgp_ $G $PORT neighbor 10.0.5.1 softresetin -a ipv4
-wait_for 10 "bgpd received the ROUTE-REFRESH" bgpd_jq $A neighbors '.[0].messages.received["ROUTE-REFRESH"] >= 1'
-sleep 1
-check "GoBGP still has our route after the refresh" gobgp_has
 finish

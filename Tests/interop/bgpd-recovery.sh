@@ -18,6 +18,8 @@ FRR_CONF="frr defaults datacenter
 hostname $F
 router bgp 65002
  bgp router-id 10.0.0.2
+ bgp graceful-restart
+ bgp graceful-restart preserve-fw-state
  no bgp ebgp-requires-policy
  no bgp network import-check
  timers bgp 3 9

@@ -61,7 +61,27 @@ def main():
     seen = {k: [] for k in conns}
     closed = {k: False for k in conns}
     for k, s in conns.items():
-        s.sendall(open_msg(a.asn, a.router_id, 9) + msg(4))
+        s.sendall(open_msg(a.asn, a.router_id, 9))
+    # Wait for bgpd's OPEN on both connections before confirming either, so that bgpd holds two
+    # connections past OpenSent at the same time: the collision of RFC 4271 6.8.
+    end = time.time() + 6
+    while time.time() < end and not all(any(m == [1] for m in v) or closed[k] for k, v in seen.items()):
+        r, _, _ = select.select([s for k, s in conns.items() if not closed[k]], [], [], 0.5)
+        for k, s in conns.items():
+            if s in r:
+                msgs, bufs[k], c = read_messages(s, bufs[k])
+                for t, body in msgs:
+                    seen[k].append([t, body[0], body[1]] if t == 3 and len(body) >= 2 else [t])
+                    if t == 3:
+                        closed[k] = True
+                closed[k] = closed[k] or c
+    time.sleep(0.3)
+    for k, s in conns.items():
+        if not closed[k]:
+            try:
+                s.sendall(msg(4))
+            except OSError:
+                closed[k] = True
     end = time.time() + 6
     while time.time() < end and not all(closed.values()):
         live = [s for k, s in conns.items() if not closed[k]]

@@ -20,12 +20,14 @@ final class BGPConnection: Sendable {
         case close
     }
 
-    init(id: Int, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, inbound: Bool) {
+    /// `remote`: the address connected to, for outgoing connections (the channel may already
+    /// have lost its peer address when a reset came first).
+    init(id: Int, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, inbound: Bool, remote: SocketEndpoint? = nil) {
         self.id = id
         self.channel = channel
         self.inbound = inbound
         self.local = channel.channel.localAddress.flatMap(SocketEndpoint.init)
-        self.remote = channel.channel.remoteAddress.flatMap(SocketEndpoint.init) ?? SocketEndpoint(address: .v4(.zero), port: 0)
+        self.remote = remote ?? channel.channel.remoteAddress.flatMap(SocketEndpoint.init) ?? SocketEndpoint(address: .v4(.zero), port: 0)
         (writeStream, writes) = AsyncStream.makeStream(of: Write.self)
     }
 

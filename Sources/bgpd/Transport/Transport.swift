@@ -86,6 +86,6 @@ final class Transport: Sendable {
                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
             }
         }
-        return BGPConnection(id: makeID(), channel: channel, inbound: false)
+        return BGPConnection(id: makeID(), channel: channel, inbound: false, remote: remote)
     }
 }

@@ -19,9 +19,13 @@ struct MessageFramer: Sendable {
     mutating func next(maxLength: Int) throws(BGPDecodeError) -> [UInt8]? {
         let available = buffer.count - start
         guard available > 0 else { return nil }
-        let length: Int? = try buffer.withUnsafeBytes { raw throws(BGPDecodeError) -> Int? in
-            try BGPFraming.nextMessageLength(UnsafeRawBufferPointer(rebasing: raw[start...]), maxLength: maxLength)
+        let from = start
+        let result = buffer.withUnsafeBytes { raw -> Result<Int?, BGPDecodeError> in
+            Result { () throws(BGPDecodeError) -> Int? in
+                try BGPFraming.nextMessageLength(UnsafeRawBufferPointer(rebasing: raw[from...]), maxLength: maxLength)
+            }
         }
+        let length = try result.get()
         guard let length, length <= available else { return nil }
         let message = Array(buffer[start..<(start + length)])
         start += length

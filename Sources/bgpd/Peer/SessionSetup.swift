@@ -60,7 +60,10 @@ enum SessionSetup {
             localIPv6: localV6.flatMap { $0.isLinkLocal ? nil : $0 } ?? link?.localGlobal,
             localLinkLocal: localV6.flatMap { $0.isLinkLocal ? $0 : nil } ?? link?.localLinkLocal,
             families: s.families,
-            extendedNextHop: Set(s.extendedNextHopSend.keys),
+            // RFC 8950 lets us send IPv4 routes with an IPv6 next hop when the peer takes them;
+            // on a session with an IPv4 address of ours (GoBGP offers it even there) the IPv4
+            // next hop is the natural one, so extended next hop is used only without it.
+            extendedNextHop: local?.address.v4 == nil ? Set(s.extendedNextHopSend.keys) : [],
             addPathSend: Set(s.addPath.filter { $0.value.contains(.send) }.keys),
             linkLocalNextHop: mode)
     }

@@ -7,7 +7,7 @@ import RIB
 ///
 /// Until FIBNetlink's writer is wired in, changes are counted and logged, not installed; the
 /// counts then report what would be in the kernel.
-actor FIBWriter {
+actor FIBTask {
     private let config: FIBConfig
     private let logger: Logger
     private var installed: [IPPrefix: [FIBNextHop]] = [:]

@@ -15,6 +15,7 @@ import NIOCore
 import NIOPosix
 import NetAddress
 import BGP
+import RIB
 
 actor Daemon {
     let logger: Logger
@@ -76,7 +77,8 @@ actor Daemon {
         await unnumbered?.stopAll()
         await control?.stop()
         await metrics?.stop()
-        try? await group.shutdownGracefully()
+        // The event loop group is not shut down: connection tasks may still be finishing their
+        // last writes, and the process exits right after this returns.
     }
 
     /// SIGHUP: load the file again; a bad file is reported and changes nothing.

@@ -10,13 +10,13 @@ import RIB
 actor RoutingEngine {
     private var rib: RIB
     private var sinks: [PeerID: @Sendable (PeerExport) -> Void] = [:]
-    private let fib: FIBWriter
+    private let fib: FIBTask
     private let logger: Logger
 
     init(config: Config, logger: Logger) {
         self.rib = RIB(config: Self.ribConfig(config))
         self.logger = logger
-        self.fib = FIBWriter(config: config.fib, logger: logger)
+        self.fib = FIBTask(config: config.fib, logger: logger)
     }
 
     static func ribConfig(_ c: Config) -> RIBConfig {
