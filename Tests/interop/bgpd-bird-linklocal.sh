@@ -2,7 +2,7 @@
 # bgpd <-> BIRD 2 over IPv6 link-local addresses with extended next hop (RFC 8950): IPv4 and
 # IPv6 routes both ways. bgpd names the peer by address + interface (a scoped link-local
 # neighbour); BIRD by `neighbor LL % 'IF'`.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 require bird birdc jq "$BGPD"
 
 A=dm-ba B=dm-bb

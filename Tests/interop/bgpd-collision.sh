@@ -3,7 +3,7 @@
 # once with a higher BGP Identifier than ours (its connection must survive and ours be closed
 # with Cease/Connection Collision Resolution) and once with a lower one (the reverse). Each time
 # the session must be Established on the surviving connection.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 require python3 jq "$BGPD"
 
 A=dm-ca P=dm-cp

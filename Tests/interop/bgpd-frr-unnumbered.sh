@@ -4,7 +4,7 @@
 # comes up, that IPv4 and IPv6 routes pass both ways (in FRR's JSON and in ours), and that FRR
 # sees our link-local address as the next hop of our IPv4 routes (RFC 8950).
 # With CAPTURE_OUT=DIR, the session is captured to DIR/bgpd-frr-unnumbered.pcap.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 require /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh jq "$BGPD"
 
 A=dm-ua F=dm-uf

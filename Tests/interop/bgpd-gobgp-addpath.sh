@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bgpd <-> GoBGP 3, numbered IPv4, 4-octet AS numbers on both sides and ADD-PATH (RFC 7911):
 # GoBGP sends two paths for one prefix; bgpd keeps both. Our routes reach GoBGP.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 require gobgpd gobgp jq "$BGPD"
 
 A=dm-ga G=dm-gg

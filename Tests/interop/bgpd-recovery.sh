@@ -7,7 +7,7 @@
 #   3. FRR is frozen (SIGSTOP) so its KEEPALIVEs stop: our hold timer expires;
 #   4. our bgpd is restarted;
 #   5. SIGHUP with a broken file changes nothing; with a new network, no session resets.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 require /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh jq "$BGPD"
 
 A=dm-ra F=dm-rf

@@ -1,5 +1,5 @@
 # Shared helpers for the interop tests: network namespaces, FRR/BIRD/GoBGP/bgpd lifecycles,
-# polling with timeouts, and cleanup that always runs. Sourced by Tests/interop/*.sh.
+# polling with timeouts, and cleanup that always runs. Sourced by Tests/interop/*.sh (named .bash so the test runner, which runs every *.sh, skips it).
 #
 # Every namespace and interface is named with the "dm-" prefix so parallel test runs of other
 # parts of the project never collide. Processes are stopped by the PIDs we recorded, never by
@@ -46,7 +46,7 @@ cleanup() {
         [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
     done
     for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
-    if [ $rc -ne 0 ] || [ "$FAILURES" -ne 0 ]; then
+    if [ $rc -ne 0 ] || [ "$FAILURES" -ne 0 ] || [ -n "${KEEP_WORK:-}" ]; then
         log "logs kept in $WORK"
         for f in "$WORK"/*/*.log "$WORK"/*.log; do
             [ -f "$f" ] || continue
