@@ -67,18 +67,27 @@ check "bgpd learnt FRR's link-local address" bgpd_jq $A neighbors ".[0].unnumber
 check "extended next hop negotiated" bgpd_jq $A neighbors '.[0].capabilities | map(select(startswith("extended-next-hop"))) | length > 0'
 check "summary counts accepted prefixes" bgpd_jq $A summary '.neighbors[0].prefixesAccepted >= 2'
 
+# Installed in the kernel: IPv4 via FRR's link-local address (RTA_VIA / nexthop object).
+kernel_has() { ip -n $A "$1" route show "$2" | grep -q "$3"; }
+wait_for 10 "kernel route 10.2.0.0/24 via inet6 FRR's link-local address" kernel_has -4 10.2.0.0/24 "via inet6 $FRR_LL dev dm-ua0"
+wait_for 10 "kernel route 2001:db8:2::/64 via FRR's link-local address" kernel_has -6 2001:db8:2::/64 "via $FRR_LL dev dm-ua0"
+check "kernel routes are proto bgp" kernel_has -4 10.2.0.0/24 "proto bgp"
+check "summary counts FIB routes" bgpd_jq $A summary '.fib["ipv4-unicast"] == 1 and .fib["ipv6-unicast"] == 1'
+
 # A withdrawal on FRR's side reaches us.
 vtysh $F "configure terminal
 router bgp 65002
 address-family ipv4 unicast
 no network 10.2.0.0/24" >/dev/null
 wait_for 15 "withdrawal of 10.2.0.0/24 reaches bgpd" bgpd_jq $A "routes ipv4" 'map(select(.prefix == "10.2.0.0/24")) | length == 0'
+wait_for 5 "withdrawal removes the kernel route" sh -c "! ip -n $A -4 route show 10.2.0.0/24 | grep -q ."
 
 # Admin shutdown from bgpd's side: SIGTERM sends Cease/2 and FRR records it.
 kill -TERM "$(cat "$WORK/$A/swiftbgpd.pid")"
 wait_for 10 "FRR received Cease/Administrative Shutdown" \
     frr_jq $F "show bgp neighbors dm-uf0 json" '.["dm-uf0"] | (.lastNotificationReason // .lastResetDueTo // "") | test("Shutdown|Cease"; "i")' 
 check "bgpd removed its pidfile" test ! -e "$WORK/$A/bgpd.pid"
+wait_for 5 "bgpd withdrew its kernel routes at exit" sh -c "! ip -n $A route show proto bgp | grep -q . && ! ip -n $A -6 route show proto bgp | grep -q ."
 
 if [ -n "${CAPTURE_OUT:-}" ]; then
     sleep 0.5; kill -INT "$(cat "$WORK/tcpdump.pid")"; sleep 0.5

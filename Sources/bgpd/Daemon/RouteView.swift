@@ -21,3 +21,10 @@ enum RouteView {
             extendedCommunities: (a.extendedCommunities ?? []).map { String(describing: $0) })
     }
 }
+
+// The RIB and FIBNetlink both name a type `FIBChange` and `FIBNextHop` (they know nothing of
+// each other); the module `RIB` also has a type `RIB`, so `RIB.FIBChange` does not name the
+// RIB's. These aliases, declared where only the RIB is imported, name the RIB's types for
+// `FIBTask`, which imports both.
+typealias RIBFIBChange = FIBChange
+typealias RIBFIBNextHop = FIBNextHop

@@ -26,6 +26,10 @@ actor RoutingEngine {
 
     func start() async {
         await fib.start()
+        let events = fib.kernelEvents
+        Task { [weak self] in
+            for await batch in events { await self?.kernelChanged(batch) }
+        }
     }
 
     /// AS or router ID changed: every session is restarted by the daemon; the RIB starts empty
