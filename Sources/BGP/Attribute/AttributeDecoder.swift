@@ -10,17 +10,15 @@
 
 import NetAddress
 
+/// The decoder writes straight into the `UpdateMessage` being built (attributes, MP attributes,
+/// diagnostics, layout), so nothing large is copied; it keeps only its own bookkeeping.
 struct AttributeBlockDecoder {
-    let context: CodecContext
     /// The UPDATE's NLRI field is not empty (NEXT_HOP is then mandatory, RFC 4271 5.1.3).
     let hasNLRIField: Bool
+    let fourOctetAS: Bool
 
-    var attributes = PathAttributes()
-    var mpReach: MPReach?
-    var mpUnreach: MPUnreach?
-    var diagnostics: [AttributeDiagnostic] = []
-    var layout: [AttributeLayout.Entry] = []
-
+    /// The storage the typed attributes are decoded into; `finish` hands it to the message.
+    private let storage = PathAttributesStorage.make(PathAttributesFields())
     private var seen = AttributeCodeSet()
     /// The NOTIFICATION of the first error stronger than attribute discard, for section 5.2.
     private var firstWithdrawError: NotificationMessage?
@@ -29,17 +27,17 @@ struct AttributeBlockDecoder {
     private var sawAttributeOtherThanUnreach = false
     private var sawMPReach = false
 
-    init(context: CodecContext, hasNLRIField: Bool) {
-        self.context = context
+    init(hasNLRIField: Bool, fourOctetAS: Bool) {
         self.hasNLRIField = hasNLRIField
+        self.fourOctetAS = fourOctetAS
     }
 
-    private var asSize: Int { context.fourOctetAS ? 4 : 2 }
+    private var asSize: Int { fourOctetAS ? 4 : 2 }
 
     /// Parses the whole block. Throws only session resets; AFI/SAFI disable waits for `finish`.
-    mutating func decode(_ block: UnsafeRawBufferPointer) throws(BGPDecodeError) {
+    mutating func decode(_ block: UnsafeRawBufferPointer, into m: inout UpdateMessage,
+                         context: CodecContext) throws(BGPDecodeError) {
         let n = block.count
-        layout.reserveCapacity(8)
         var i = 0
         while i < n {
             let start = i
@@ -51,7 +49,7 @@ struct AttributeBlockDecoder {
             let headLength = flags & AttributeFlags.extendedLength != 0 ? 4 : 3
             guard left >= headLength else {
                 sawAttributeOtherThanUnreach = true
-                malformed(code: left >= 2 ? block[i &+ 1] : 0, .treatAsWithdraw, UpdateErrorSubcode.malformedAttributeList.rawValue,
+                malformed(&m, code: left >= 2 ? block[i &+ 1] : 0, .treatAsWithdraw, UpdateErrorSubcode.malformedAttributeList.rawValue,
                           whole: UnsafeRawBufferPointer(rebasing: block[start...]),
                           "\(left) octets at the end of the path attributes cannot hold an attribute")
                 return
@@ -69,12 +67,12 @@ struct AttributeBlockDecoder {
                     let partial = UnsafeRawBufferPointer(rebasing: block[(start + headLength)...])
                     try mpMalformed(MPParseError(family: Self.family(partial), reason: reason), whole: whole)
                 } else {
-                    malformed(code: code, .treatAsWithdraw, UpdateErrorSubcode.attributeLengthError.rawValue, whole: whole, reason)
+                    malformed(&m, code: code, .treatAsWithdraw, UpdateErrorSubcode.attributeLengthError.rawValue, whole: whole, reason)
                 }
                 return
             }
             i = start &+ headLength &+ length
-            try attribute(flags: flags, code: code,
+            try attribute(&m, context: context, flags: flags, code: code,
                           value: UnsafeRawBufferPointer(rebasing: block[(start &+ headLength)..<i]),
                           whole: UnsafeRawBufferPointer(rebasing: block[start..<i]))
         }
@@ -86,8 +84,8 @@ struct AttributeBlockDecoder {
         return Family(afi: AFI(rawValue: UInt16(v[0]) << 8 | UInt16(v[1])), safi: SAFI(rawValue: v[2]))
     }
 
-    private mutating func attribute(flags: UInt8, code: UInt8, value: UnsafeRawBufferPointer,
-                                    whole: UnsafeRawBufferPointer) throws(BGPDecodeError) {
+    private mutating func attribute(_ m: inout UpdateMessage, context: CodecContext, flags: UInt8, code: UInt8,
+                                    value: UnsafeRawBufferPointer, whole: UnsafeRawBufferPointer) throws(BGPDecodeError) {
         guard seen.insert(code) else {
             // RFC 7606 3.g: a second MP_REACH_NLRI or MP_UNREACH_NLRI -> Malformed Attribute List;
             // "If any other attribute ... appears more than once ..., then all the occurrences of
@@ -96,7 +94,7 @@ struct AttributeBlockDecoder {
                 throw BGPDecodeError(.update, UpdateErrorSubcode.malformedAttributeList.rawValue,
                                      reason: "\(AttributeSpec.name(code)) appears more than once")
             }
-            diagnostics.append(AttributeDiagnostic(code: code, action: .attributeDiscard,
+            m.diagnostics.append(AttributeDiagnostic(code: code, action: .attributeDiscard,
                                                    reason: "second \(AttributeSpec.name(code)) discarded"))
             return
         }
@@ -108,8 +106,8 @@ struct AttributeBlockDecoder {
                 throw BGPDecodeError(.update, UpdateErrorSubcode.unrecognizedWellKnownAttribute.rawValue, data: Array(whole),
                                      reason: "unrecognized well-known attribute \(code) (flags 0x\(String(flags, radix: 16)))")
             }
-            attributes.other.append(RawAttribute(flags: flags, code: code, value: Array(value)))
-            layout.append(AttributeLayout.Entry(code: code, flags: flags))
+            storage.fields.pointee.other.append(RawAttribute(flags: flags, code: code, value: Array(value)))
+            m.layout.append(AttributeLayout.Entry(code: code, flags: flags))
             return
         }
         guard flags & (AttributeFlags.optional | AttributeFlags.transitive) == spec.flags else {
@@ -117,28 +115,28 @@ struct AttributeBlockDecoder {
             if spec.onMalformed == .afiSafiDisable {
                 try mpMalformed(MPParseError(family: Self.family(value), reason: reason), whole: whole)
             } else {
-                malformed(code: code, action(spec), UpdateErrorSubcode.attributeFlagsError.rawValue, whole: whole, reason)
+                malformed(&m, code: code, action(spec), UpdateErrorSubcode.attributeFlagsError.rawValue, whole: whole, reason)
             }
             return
         }
         if code == AttributeCode.mpReachNLRI || code == AttributeCode.mpUnreachNLRI {
             do {
                 if code == AttributeCode.mpReachNLRI {
-                    mpReach = try MPReach.decode(value, context: context)
+                    m.mpReach = try MPReach.decode(value, context: context)
                 } else {
-                    mpUnreach = try MPUnreach.decode(value, context: context)
+                    m.mpUnreach = try MPUnreach.decode(value, context: context)
                 }
-                layout.append(AttributeLayout.Entry(code: code, flags: flags))
+                m.layout.append(AttributeLayout.Entry(code: code, flags: flags))
             } catch {
                 try mpMalformed(error, whole: whole)
             }
             return
         }
         do {
-            try store(code: code, value: value)
-            layout.append(AttributeLayout.Entry(code: code, flags: flags))
+            try Self.store(&storage.fields.pointee, code: code, value: value, fourOctetAS: fourOctetAS)
+            m.layout.append(AttributeLayout.Entry(code: code, flags: flags))
         } catch {
-            malformed(code: code, action(spec), error.subcode, whole: whole, error.reason)
+            malformed(&m, code: code, action(spec), error.subcode, whole: whole, error.reason)
         }
     }
 
@@ -150,7 +148,9 @@ struct AttributeBlockDecoder {
     }
 
     /// Decodes a typed attribute into `attributes` (MP attributes are handled by the caller).
-    private mutating func store(code: UInt8, value v: UnsafeRawBufferPointer) throws(AttributeMalformation) {
+    private static func store(_ attributes: inout PathAttributesFields, code: UInt8, value v: UnsafeRawBufferPointer,
+                              fourOctetAS: Bool) throws(AttributeMalformation) {
+        let asSize = fourOctetAS ? 4 : 2
         typealias C = AttributeValueCodec
         switch code {
         case AttributeCode.origin: attributes.origin = try C.origin(v)
@@ -171,7 +171,7 @@ struct AttributeBlockDecoder {
         case AttributeCode.as4Path, AttributeCode.as4Aggregator:
             // RFC 6793 4.1: NEW speakers do not send these to each other, and one that receives
             // them from a NEW speaker discards them.
-            guard !context.fourOctetAS else {
+            guard !fourOctetAS else {
                 throw AttributeMalformation(subcode: UpdateErrorSubcode.optionalAttributeError.rawValue,
                                             reason: "\(AttributeSpec.name(code)) on a 4-octet AS session ignored")
             }
@@ -189,9 +189,9 @@ struct AttributeBlockDecoder {
     }
 
     /// Records a malformed attribute that does not end the session.
-    private mutating func malformed(code: UInt8, _ action: ErrorAction, _ subcode: UInt8,
+    private mutating func malformed(_ m: inout UpdateMessage, code: UInt8, _ action: ErrorAction, _ subcode: UInt8,
                                     whole: UnsafeRawBufferPointer, _ reason: String) {
-        diagnostics.append(AttributeDiagnostic(code: code, action: action, reason: reason))
+        m.diagnostics.append(AttributeDiagnostic(code: code, action: action, reason: reason))
         if action != .attributeDiscard && firstWithdrawError == nil {
             // RFC 4271 6.3: the data of an attribute error is the erroneous attribute.
             firstWithdrawError = NotificationMessage(code: NotificationCode.update.rawValue, subcode: subcode, data: Array(whole))
@@ -216,16 +216,16 @@ struct AttributeBlockDecoder {
     }
 
     /// Checks that need the whole UPDATE, then throws a pending AFI/SAFI disable.
-    mutating func finish() throws(BGPDecodeError) {
+    mutating func finish(_ m: inout UpdateMessage) throws(BGPDecodeError) {
+        m.attributes = PathAttributes(storage: storage)
         let reachable = hasNLRIField || sawMPReach
         // RFC 7606 3.d: "If any of the well-known mandatory attributes are not present in an UPDATE
         // message, then 'treat-as-withdraw' MUST be used." They are mandatory only with NLRI, and
         // NEXT_HOP only for the NLRI field (RFC 4760 3).
-        if hasNLRIField || (mpReach.map { !$0.nlri.isEmpty } ?? false) {
-            for code in [AttributeCode.origin, AttributeCode.asPath] where !seen.contains(code) {
-                missing(code)
-            }
-            if hasNLRIField && !seen.contains(AttributeCode.nextHop) { missing(AttributeCode.nextHop) }
+        if hasNLRIField || (m.mpReach.map { !$0.nlri.isEmpty } ?? false) {
+            if !seen.contains(AttributeCode.origin) { missing(&m, AttributeCode.origin) }
+            if !seen.contains(AttributeCode.asPath) { missing(&m, AttributeCode.asPath) }
+            if hasNLRIField && !seen.contains(AttributeCode.nextHop) { missing(&m, AttributeCode.nextHop) }
         }
         // RFC 7606 5.2: "if an UPDATE message is encountered that does contain path attributes
         // other than MP_UNREACH_NLRI and doesn't encode any reachable NLRI, ... if any encountered
@@ -233,7 +233,7 @@ struct AttributeBlockDecoder {
         // 'session reset' approach MUST be used."
         if !reachable && sawAttributeOtherThanUnreach {
             if let n = firstWithdrawError ?? disable?.notification {
-                let why = diagnostics.first { $0.action != .attributeDiscard }?.reason ?? disable?.reason ?? ""
+                let why = m.diagnostics.first { $0.action != .attributeDiscard }?.reason ?? disable?.reason ?? ""
                 throw BGPDecodeError(.update, n.subcode, data: n.data,
                                      reason: "UPDATE without reachable NLRI has a malformed attribute: \(why)")
             }
@@ -241,8 +241,8 @@ struct AttributeBlockDecoder {
         if let d = disable { throw d }
     }
 
-    private mutating func missing(_ code: UInt8) {
-        diagnostics.append(AttributeDiagnostic(code: code, action: .treatAsWithdraw,
+    private mutating func missing(_ m: inout UpdateMessage, _ code: UInt8) {
+        m.diagnostics.append(AttributeDiagnostic(code: code, action: .treatAsWithdraw,
                                                reason: "well-known attribute \(AttributeSpec.name(code)) is missing"))
         if firstWithdrawError == nil {
             firstWithdrawError = NotificationMessage(code: NotificationCode.update.rawValue,

@@ -5,7 +5,7 @@
 /// What the codec knows about one path attribute type.
 struct AttributeSpec: Sendable {
     let code: UInt8
-    let name: String
+    let name: StaticString
     /// The Optional (0x80) and Transitive (0x40) bits the attribute must carry.
     let flags: UInt8
     /// The RFC 7606 approach for a malformed instance (flags conflicting with `flags` included,
@@ -79,7 +79,7 @@ struct AttributeSpec: Sendable {
     static let canonicalOrder: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 22, 32]
 
     /// A short name for logs: `MED`, `attribute 99`.
-    static func name(_ code: UInt8) -> String { lookup(code)?.name ?? "attribute \(code)" }
+    static func name(_ code: UInt8) -> String { lookup(code).map { "\($0.name)" } ?? "attribute \(code)" }
 }
 
 /// A set of attribute type codes (256 bits), to find duplicates without allocating.

@@ -35,38 +35,43 @@ enum AttributeValueCodec {
     /// there is an overrun ... an underrun ... [or] it has a Path Segment Length field of zero."
     static func asPath(_ v: Value, asSize: Int, name: String) throws(AttributeMalformation) -> ASPath {
         let n = v.count
-        var segments: [ASPathSegment] = []
+        // Validate first, counting the words the flat form needs, so the array is allocated once.
         var i = 0
+        var wordCount = 0
         while i < n {
             guard n &- i >= 2 else { throw malformedPath(name, "one octet left after the last segment") }
-            guard let type = ASPathSegment.SegmentType(rawValue: v[i]) else {
+            guard ASPathSegment.SegmentType(rawValue: v[i]) != nil else {
                 throw malformedPath(name, "segment type \(v[i])")
             }
             let count = Int(v[i &+ 1])
             guard count > 0 else { throw malformedPath(name, "segment of length 0") }
-            let start = i &+ 2
-            guard n &- start >= count &* asSize else {
+            guard n &- (i &+ 2) >= count &* asSize else {
                 throw malformedPath(name, "segment of \(count) ASes overruns the attribute")
             }
-            let asns = [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
-                var p = start
-                if asSize == 4 {
-                    for k in 0..<count {
-                        out.initializeElement(at: k, to: UInt32(bigEndian: v.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
-                        p &+= 4
-                    }
-                } else {
-                    for k in 0..<count {
-                        out.initializeElement(at: k, to: UInt32(UInt16(bigEndian: v.loadUnaligned(fromByteOffset: p, as: UInt16.self))))
-                        p &+= 2
-                    }
-                }
-                initialized = count
-            }
-            segments.append(ASPathSegment(type: type, asns: asns))
-            i = start &+ count &* asSize
+            i = i &+ 2 &+ count &* asSize
+            wordCount &+= 1 &+ count
         }
-        return ASPath(segments: segments)
+        var words: [UInt32] = []
+        words.reserveCapacity(wordCount)
+        i = 0
+        while i < n {
+            let count = Int(v[i &+ 1])
+            words.append(UInt32(v[i]) << 8 | UInt32(count))
+            var p = i &+ 2
+            if asSize == 4 {
+                for _ in 0..<count {
+                    words.append(UInt32(bigEndian: v.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                    p &+= 4
+                }
+            } else {
+                for _ in 0..<count {
+                    words.append(UInt32(UInt16(bigEndian: v.loadUnaligned(fromByteOffset: p, as: UInt16.self))))
+                    p &+= 2
+                }
+            }
+            i = p
+        }
+        return ASPath(words: words)
     }
 
     private static func malformedPath(_ name: String, _ what: String) -> AttributeMalformation {
@@ -99,12 +104,12 @@ enum AttributeValueCodec {
 
     static func communities(_ v: Value) throws(AttributeMalformation) -> [Community] {
         let count = try checkList(v, size: 4, name: "COMMUNITIES")
-        return [Community](unsafeUninitializedCapacity: count) { out, initialized in
-            for k in 0..<count {
-                out.initializeElement(at: k, to: Community(raw: UInt32(bigEndian: v.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self))))
-            }
-            initialized = count
+        var list: [Community] = []
+        list.reserveCapacity(count)
+        for k in 0..<count {
+            list.append(Community(raw: UInt32(bigEndian: v.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self))))
         }
+        return list
     }
 
     static func clusterList(_ v: Value) throws(AttributeMalformation) -> [IPv4Address] {
@@ -114,12 +119,12 @@ enum AttributeValueCodec {
 
     static func extendedCommunities(_ v: Value) throws(AttributeMalformation) -> [ExtendedCommunity] {
         let count = try checkList(v, size: 8, name: "EXTENDED_COMMUNITIES")
-        return [ExtendedCommunity](unsafeUninitializedCapacity: count) { out, initialized in
-            for k in 0..<count {
-                out.initializeElement(at: k, to: ExtendedCommunity(raw: UInt64(bigEndian: v.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self))))
-            }
-            initialized = count
+        var list: [ExtendedCommunity] = []
+        list.reserveCapacity(count)
+        for k in 0..<count {
+            list.append(ExtendedCommunity(raw: UInt64(bigEndian: v.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self))))
         }
+        return list
     }
 
     static func largeCommunities(_ v: Value) throws(AttributeMalformation) -> [LargeCommunity] {
@@ -143,19 +148,14 @@ enum AttributeValueCodec {
     // MARK: encoding
 
     /// AS_PATH or AS4_PATH. With 2-octet ASes, a number above 65535 is written as AS_TRANS
-    /// (RFC 6793 4.2.2); a segment of more than 255 ASes is split.
+    /// (RFC 6793 4.2.2). (`ASPath` never holds a segment of more than 255 ASes.)
     static func encode(_ path: ASPath, asSize: Int, into out: inout [UInt8]) {
-        for s in path.segments {
-            var rest = s.asns[...]
-            repeat {
-                let chunk = rest.prefix(255)
-                rest = rest.dropFirst(chunk.count)
-                out.append(s.type.rawValue)
-                out.append(UInt8(truncatingIfNeeded: chunk.count))
-                for asn in chunk {
-                    if asSize == 4 { out.appendU32(asn) } else { out.appendU16(asn > 0xFFFF ? asTrans : UInt16(truncatingIfNeeded: asn)) }
-                }
-            } while !rest.isEmpty
+        path.forEachSegment { type, asns in
+            out.append(type.rawValue)
+            out.append(UInt8(truncatingIfNeeded: asns.count))
+            for asn in asns {
+                if asSize == 4 { out.appendU32(asn) } else { out.appendU16(asn > 0xFFFF ? asTrans : UInt16(truncatingIfNeeded: asn)) }
+            }
         }
     }
 

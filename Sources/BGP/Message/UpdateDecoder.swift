@@ -38,11 +38,10 @@ extension UpdateMessage {
             throw BGPDecodeError(.update, UpdateErrorSubcode.invalidNetworkField.rawValue, reason: "NLRI: \(error.reason)")
         }
 
-        var attributes = AttributeBlockDecoder(context: context, hasNLRIField: !nlri.isEmpty)
-        try attributes.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]))
-        try attributes.finish()
-        return UpdateMessage(withdrawn: withdrawn, attributes: attributes.attributes, mpReach: attributes.mpReach,
-                             mpUnreach: attributes.mpUnreach, nlri: nlri, diagnostics: attributes.diagnostics,
-                             layout: AttributeLayout(entries: attributes.layout))
+        var update = UpdateMessage(withdrawn: withdrawn, attributes: PathAttributes.empty, nlri: nlri)
+        var attributes = AttributeBlockDecoder(hasNLRIField: !update.nlri.isEmpty, fourOctetAS: context.fourOctetAS)
+        try attributes.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]), into: &update, context: context)
+        try attributes.finish(&update)
+        return update
     }
 }

@@ -25,7 +25,9 @@ extension UpdateMessage {
     func encodeAttributes(into out: inout [UInt8], context: CodecContext) {
         var done = AttributeCodeSet()
         var rawDone = [Bool](repeating: false, count: attributes.other.count)
-        for entry in layout.entries where !done.contains(entry.code) {
+        for index in 0..<layout.count {
+            let entry = layout[index]
+            if done.contains(entry.code) { continue }
             if writeTyped(code: entry.code, flags: entry.flags, into: &out, context: context) {
                 _ = done.insert(entry.code)
             } else if let k = attributes.other.indices.first(where: { !rawDone[$0] && attributes.other[$0].code == entry.code }) {

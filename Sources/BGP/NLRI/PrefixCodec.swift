@@ -43,32 +43,30 @@ enum PrefixCodec {
     static func decodeIPv4(_ buf: UnsafeRawBufferPointer, addPath: Bool) throws(NLRIParseError) -> [IPv4NLRI] {
         let total = try count(buf, maxBits: 32, addPath: addPath)
         if total == 0 { return [] }
-        return [IPv4NLRI](unsafeUninitializedCapacity: total) { out, initialized in
-            var i = 0
-            var k = 0
-            while k < total {
-                var pathID: UInt32? = nil
-                if addPath {
-                    pathID = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                    i &+= 4
-                }
-                let length = buf[i]
-                i &+= 1
-                var v: UInt32 = 0
-                switch (Int(length) &+ 7) >> 3 {
-                case 0: break
-                case 1: v = UInt32(buf[i]) << 24
-                case 2: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16
-                case 3: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16 | UInt32(buf[i &+ 2]) << 8
-                default: v = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                }
-                i &+= (Int(length) &+ 7) >> 3
-                v &= IPv4Prefix.mask(length)
-                out.initializeElement(at: k, to: IPv4NLRI(IPv4Prefix(key: UInt64(v) << 8 | UInt64(length)), pathID: pathID))
-                k &+= 1
+        var result: [IPv4NLRI] = []
+        result.reserveCapacity(total)
+        var i = 0
+        for _ in 0..<total {
+            var pathID: UInt32? = nil
+            if addPath {
+                pathID = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                i &+= 4
             }
-            initialized = total
+            let length = buf[i]
+            i &+= 1
+            var v: UInt32 = 0
+            switch (Int(length) &+ 7) >> 3 {
+            case 0: break
+            case 1: v = UInt32(buf[i]) << 24
+            case 2: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16
+            case 3: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16 | UInt32(buf[i &+ 2]) << 8
+            default: v = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            }
+            i &+= (Int(length) &+ 7) >> 3
+            v &= IPv4Prefix.mask(length)
+            result.append(IPv4NLRI(IPv4Prefix(key: UInt64(v) << 8 | UInt64(length)), pathID: pathID))
         }
+        return result
     }
 
     static func decodeIPv6(_ buf: UnsafeRawBufferPointer, addPath: Bool) throws(NLRIParseError) -> [IPv6NLRI] {
