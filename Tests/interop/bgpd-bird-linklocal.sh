@@ -58,6 +58,13 @@ sleep 1
 check "our routes survive BIRD's route refresh" bird_has 10.1.0.0/24 "BGP.as_path: 65001"
 check "bgpd counted a ROUTE-REFRESH" bgpd_jq $A neighbors '.[0].messages.received["ROUTE-REFRESH"] >= 1'
 
+# We ask BIRD for its routes again: it answers with BoRR, the routes, EoRR (RFC 7313), and its
+# routes stay.
+check "bgpd refresh is accepted" bgpd_cli $A refresh "$BIRD_LL%dm-ba0"
+wait_for 10 "bgpd sent a ROUTE-REFRESH" bgpd_jq $A neighbors '.[0].messages.sent["ROUTE-REFRESH"] >= 1'
+wait_for 10 "BIRD answered with BoRR and EoRR" bgpd_jq $A neighbors '.[0].messages.received["ROUTE-REFRESH"] >= 3'
+check "BIRD's routes are still there after the refresh" bgpd_jq $A "routes ipv4" 'map(select(.prefix == "10.3.0.0/24" and (.paths[0].stale | not))) | length == 1'
+
 # BIRD shuts the session down with a message; we decode it.
 birdc_ $B disable bgpd '"dm maintenance"' >/dev/null
 wait_for 10 "bgpd shows BIRD's shutdown communication" \

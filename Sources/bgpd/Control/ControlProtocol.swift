@@ -8,6 +8,9 @@
 struct ControlRequest: Codable, Hashable, Sendable {
     enum Command: String, Codable, Sendable {
         case summary, neighbors, routes, version
+        /// Ask `neighbor` to send its routes again (ROUTE-REFRESH, RFC 2918), for `family` or
+        /// every negotiated family.
+        case refresh
     }
     var command: Command
     /// For `routes`: ipv4-unicast, ipv6-unicast or l2vpn-evpn; nil for all.
@@ -25,6 +28,8 @@ struct ControlReply: Codable, Sendable {
     var neighbors: [NeighborDetail]?
     var routes: [RouteEntry]?
     var version: VersionReply?
+    /// For commands that only report what they did.
+    var message: String?
 }
 
 struct VersionReply: Codable, Hashable, Sendable {

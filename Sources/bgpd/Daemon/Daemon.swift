@@ -281,6 +281,12 @@ actor Daemon {
             let names = Dictionary(uniqueKeysWithValues: peerIDs.map { ($0.value, $0.key.description) })
             return ControlReply(routes: await routing.routes(family: req.family.flatMap(Family.init(name:)), prefix: prefix,
                                                              peerNames: names))
+        case .refresh:
+            guard let name = req.neighbor, let key = peers.keys.first(where: { $0.description == name }),
+                  let peer = peers[key] else { return ControlReply(error: "no neighbor \(req.neighbor ?? "(none given)")") }
+            let family = req.family.flatMap(Family.init(name:))
+            if req.family != nil, family == nil { return ControlReply(error: "unknown family \(req.family ?? "")") }
+            return await peer.requestRefresh(family)
         case .version:
             return ControlReply(version: VersionReply(
                 version: bgpdVersion, pid: getpid(), uptimeSeconds: uptime, configFile: configPath,

@@ -10,6 +10,7 @@ import RIB
 actor RoutingEngine {
     private var rib: RIB
     private var sinks: [PeerID: @Sendable (PeerExport) -> Void] = [:]
+    private var refreshers: [PeerID: @Sendable (Family) -> Void] = [:]
     private let fib: FIBTask
     private let logger: Logger
 
@@ -48,8 +49,11 @@ actor RoutingEngine {
     }
 
     /// A session reached Established: the peer gets the Loc-RIB through `sink`, then End-of-RIB.
-    func peerUp(_ info: PeerInfo, sink: @escaping @Sendable (PeerExport) -> Void) {
+    /// `refresh` is called when the RIB needs the peer's routes again (an import policy changed).
+    func peerUp(_ info: PeerInfo, sink: @escaping @Sendable (PeerExport) -> Void,
+                refresh: @escaping @Sendable (Family) -> Void = { _ in }) {
         sinks[info.id] = sink
+        refreshers[info.id] = refresh
         dispatch(rib.peerUp(info))
     }
 
@@ -57,6 +61,7 @@ actor RoutingEngine {
     /// gracefully restarting peer.
     func peerDown(_ id: PeerID, retainStale: Bool) {
         sinks[id] = nil
+        refreshers[id] = nil
         dispatch(rib.peerDown(id, retainStale: retainStale))
     }
 
@@ -124,6 +129,7 @@ actor RoutingEngine {
     private func dispatch(_ out: RIBOutput) {
         for (peer, export) in out.exports where !export.isEmpty { sinks[peer]?(export) }
         if !out.fibChanges.isEmpty { fib.submit(out.fibChanges) }
+        for r in out.routeRefreshRequests { refreshers[r.peer]?(r.family) }
     }
 }
 

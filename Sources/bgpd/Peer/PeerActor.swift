@@ -77,6 +77,15 @@ actor PeerActor {
         if n.shutdown { stats.adminDown = true }
     }
 
+    /// Asks the peer for its routes again (ROUTE-REFRESH) in `family`, or every negotiated one.
+    func requestRefresh(_ family: Family?) async -> ControlReply {
+        guard let s = session.session else { return ControlReply(error: "\(key) is not Established") }
+        guard s.routeRefresh else { return ControlReply(error: "\(key) did not advertise route refresh") }
+        let families = family.map { [$0] } ?? s.families.sorted()
+        for f in families { await perform(session.requestRefresh(f)) }
+        return ControlReply(message: "route refresh sent to \(key) for \(families.map(\.description).joined(separator: ", "))")
+    }
+
     /// The unnumbered interface's state changed: our link-local address, the peer's.
     func unnumberedChanged(_ l: UnnumberedLink?) async {
         let learnt = l?.peer != nil && l?.peer != link?.peer
@@ -317,7 +326,9 @@ actor PeerActor {
         Task { [weak self] in
             for await e in stream { await self?.send(e) }
         }
-        await routing.peerUp(info, sink: { continuation.yield($0) })
+        await routing.peerUp(info, sink: { continuation.yield($0) }, refresh: { [weak self] family in
+            Task { _ = await self?.requestRefresh(family) }
+        })
     }
 
     /// An export delta from the RIB, packed into UPDATEs for this session.
