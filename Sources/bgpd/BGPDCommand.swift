@@ -14,3 +14,6 @@ struct BGPDCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, CheckCommand.self, ShowCommand.self, RefreshCommand.self, DecodeCommand.self, ProbeCommand.self]
     )
 }
+
+/// The version of this build.
+let bgpdVersion = "0.1.0"

@@ -52,6 +52,7 @@ actor PeerActor {
     func start() async {
         guard !neighbor.shutdown else {
             stats.adminDown = true
+            stats.state = "Shutdown"
             return
         }
         stats.adminDown = false
@@ -74,7 +75,10 @@ actor PeerActor {
     func reconfigure(_ n: NeighborConfig, global: Config) {
         neighbor = n
         self.global = global
-        if n.shutdown { stats.adminDown = true }
+        if n.shutdown {
+            stats.adminDown = true
+            stats.state = "Shutdown"
+        }
     }
 
     /// Asks the peer for its routes again (ROUTE-REFRESH) in `family`, or every negotiated one.
