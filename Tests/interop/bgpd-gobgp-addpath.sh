@@ -69,4 +69,14 @@ wait_for 15 "one path left after withdrawing path-id 2" \
 gobgp_has() { gobgp_ $G $PORT global rib -a ipv4 -j | jq -e '."10.1.0.0/24"[0].attrs[] | select(.type == 2) | .as_paths[0].asns == [4200000001]' >/dev/null; }
 wait_for 15 "GoBGP has 10.1.0.0/24 with AS path 4200000001" gobgp_has
 
+# A connection from an address that is no neighbour is closed at once, without an OPEN.
+ip -n $G addr add 10.0.5.3/24 dev dm-gg0
+stranger() {
+    ip netns exec $G python3 -c "
+import socket, sys
+s = socket.socket(); s.settimeout(5); s.bind(('10.0.5.3', 0)); s.connect(('10.0.5.1', 179))
+sys.exit(0 if s.recv(100) == b'' else 1)"
+}
+check "a connection from an unknown address is closed without an OPEN" stranger
+check "bgpd logged the refusal" grep -q "refused connection from 10.0.5.3" "$WORK/$A/bgpd.log"
 finish

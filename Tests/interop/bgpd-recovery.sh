@@ -78,11 +78,20 @@ wait_for 20 "frozen peer: bgpd sent Hold Timer Expired" \
 kill -CONT "$(cat "$WORK/$F/bgpd.pid")"
 up_both "after hold timer expiry"
 
-# 4. Our daemon restarts.
+# 4. Our daemon restarts, with fib: {keep-on-exit: true} (applied by reload): forwarding goes on
+#    while it is away, and the new daemon adopts the routes it finds.
+KEEP_CONF="$CONF
+fib: {keep-on-exit: true}"
+printf '%s\n' "$KEEP_CONF" >"$WORK/$A/bgpd.yaml"
+kill -HUP "$(cat "$WORK/$A/swiftbgpd.pid")"
+sleep 1
 kill -TERM "$(cat "$WORK/$A/swiftbgpd.pid")"
 wait_for 10 "bgpd stopped" sh -c "! kill -0 $(cat "$WORK/$A/swiftbgpd.pid") 2>/dev/null"
-bgpd_start $A "$CONF"
+check "keep-on-exit: FRR's route still in the kernel while bgpd is down" \
+    sh -c "ip -n $A -4 route show 10.2.0.0/24 proto bgp | grep -q 'via inet6'"
+bgpd_start $A "$KEEP_CONF"
 up_both "after bgpd restart"
+check "after restart: the route is in the kernel once" sh -c "[ \$(ip -n $A -4 route show 10.2.0.0/24 | wc -l) = 1 ]"
 
 # 5. Reload: a broken file is refused, a new network is added without a reset.
 transitions() { bgpd_cli $A show neighbors --json | jq '.[0].establishedTransitions'; }

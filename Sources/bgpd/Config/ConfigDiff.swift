@@ -45,7 +45,8 @@ struct ConfigDiff: Hashable, Sendable {
         d.metricsChanged = old.metrics != new.metrics
         d.routerAdvertisementsChanged = old.routerAdvertisements != new.routerAdvertisements
         if old.pidFile != new.pidFile { d.needsRestart.append("pidfile") }
-        if old.fib != new.fib { d.needsRestart.append("fib") }
+        // keep-on-exit is read at exit, so it applies at once; installing or not needs a start.
+        if old.fib.install != new.fib.install { d.needsRestart.append("fib install") }
 
         let before = Dictionary(old.neighbors.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let after = Set(new.neighbors.map(\.key))

@@ -67,6 +67,7 @@ actor Daemon {
     /// what it installed in the kernel (unless `fib: keep-on-exit`).
     func shutdown() async {
         logger.info("shutting down: closing sessions")
+        if config.fib.keepOnExit { await routing.freezeFIB() }
         await transport.stopListening()
         await withTaskGroup(of: Void.self) { g in
             for p in peers.values { g.addTask { await p.stop(.adminShutdown(message: "bgpd shutting down")) } }

@@ -19,6 +19,9 @@ actor FIBTask {
     private var v4 = 0, v6 = 0
     private let (stream, continuation) = AsyncStream.makeStream(of: [RIBFIBChange].self)
     private var task: Task<Void, Never>?
+    /// Set before sessions close at exit with keep-on-exit: the withdrawals that follow are not
+    /// applied, so the kernel keeps forwarding.
+    private var frozen = false
     /// Kernel routes of others, as RIB events.
     nonisolated let kernelEvents: AsyncStream<[KernelEvent]>
     private let kernelSink: AsyncStream<[KernelEvent]>.Continuation
@@ -54,8 +57,11 @@ actor FIBTask {
     /// Queues changes; never blocks the RIB.
     nonisolated func submit(_ changes: [RIBFIBChange]) { continuation.yield(changes) }
 
+    /// Ignores every change queued from now on.
+    func freeze() { frozen = true }
+
     private func apply(_ batch: [RIBFIBChange]) async {
-        guard config.install else { return }
+        guard config.install, !frozen else { return }
         var out: [FIBNetlink.FIBChange] = []
         for c in batch {
             let had = installed[c.prefix] != nil

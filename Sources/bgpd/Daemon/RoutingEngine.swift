@@ -121,6 +121,11 @@ actor RoutingEngine {
         return out
     }
 
+    /// At exit with keep-on-exit, before the sessions close: their withdrawals stay out of the kernel.
+    func freezeFIB() async {
+        await fib.freeze()
+    }
+
     /// At exit: the FIB writer removes what it installed unless told to keep it.
     func shutdown(keepFIB: Bool) async {
         await fib.shutdown(keep: keepFIB)
