@@ -114,3 +114,35 @@ import Testing
         #expect(t.linkLocalNeighbors(3).isEmpty)
     }
 }
+
+/// The raw `struct tcp_md5sig` handed to the kernel, field by field (linux/tcp.h).
+@Suite struct SocketOptionTests {
+    func bytes(_ s: SocketOptions.MD5Sig) -> [UInt8] { withUnsafeBytes(of: s.raw) { Array($0) } }
+
+    @Test func md5KeyForIPv4PeerOnDualStackSocket() {
+        let b = bytes(SocketOptions.MD5Sig(peer: IPAddress("192.0.2.2")!, key: Array("s3cret".utf8), v6Socket: true))
+        #expect(b.count == 216)
+        #expect(b[0] == 10 && b[1] == 0)                                   // sa_family AF_INET6 (host order)
+        #expect(Array(b[8..<24]) == IPv6Address("::ffff:192.0.2.2")!.bytes)  // sin6_addr: IPv4-mapped
+        #expect(b[130] == 6 && b[131] == 0)                                // tcpm_keylen
+        #expect(Array(b[136..<142]) == Array("s3cret".utf8))               // tcpm_key
+        #expect(b[142...].allSatisfy { $0 == 0 })
+    }
+
+    @Test func md5KeyForIPv4PeerOnIPv4Socket() {
+        let b = bytes(SocketOptions.MD5Sig(peer: IPAddress("192.0.2.2")!, key: [1, 2], v6Socket: false))
+        #expect(b[0] == 2)                                                 // AF_INET
+        #expect(Array(b[4..<8]) == [192, 0, 2, 2])                         // sin_addr
+        #expect(b[130] == 2)
+    }
+
+    @Test func endpointsMapV4MappedAndKeepScope() {
+        let ll = SocketEndpoint(address: IPAddress("fe80::1")!, port: 179, scopeID: 7)
+        #expect(SocketEndpoint(ll.socketAddress) == ll)
+        #expect(ll.description == "[fe80::1%7]:179")
+        let mapped = SocketEndpoint(address: IPAddress("::ffff:10.0.0.1")!, port: 179)
+        #expect(SocketEndpoint(mapped.socketAddress)?.address == IPAddress("10.0.0.1")!)
+        let global = SocketEndpoint(address: IPAddress("2001:db8::1")!, port: 179, scopeID: 0)
+        #expect(SocketEndpoint(global.socketAddress) == global)
+    }
+}
