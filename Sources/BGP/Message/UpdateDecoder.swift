@@ -2,6 +2,15 @@
 
 extension UpdateMessage {
     static func decode(body: UnsafeRawBufferPointer, context: CodecContext) throws(BGPDecodeError) -> UpdateMessage {
+        var update = UpdateMessage(attributes: .empty)
+        try decode(body: body, context: context, into: &update)
+        return update
+    }
+
+    /// Decodes into `update` (which starts empty), so that the caller's storage is written in
+    /// place rather than a large value being returned and copied.
+    @inline(__always)
+    static func decode(body: UnsafeRawBufferPointer, context: CodecContext, into update: inout UpdateMessage) throws(BGPDecodeError) {
         let n = body.count
         guard n >= 4 else {
             throw BGPFraming.badLength(n + BGPFraming.headerLength, "UPDATE shorter than 23 octets")
@@ -38,10 +47,10 @@ extension UpdateMessage {
             throw BGPDecodeError(.update, UpdateErrorSubcode.invalidNetworkField.rawValue, reason: "NLRI: \(error.reason)")
         }
 
-        var update = UpdateMessage(withdrawn: withdrawn, attributes: PathAttributes.empty, nlri: nlri)
+        update.withdrawn = withdrawn
+        update.nlri = nlri
         var attributes = AttributeBlockDecoder(hasNLRIField: !update.nlri.isEmpty, fourOctetAS: context.fourOctetAS)
         try attributes.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]), into: &update, context: context)
         try attributes.finish(&update)
-        return update
     }
 }
