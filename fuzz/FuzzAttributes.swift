@@ -15,15 +15,17 @@ func context(_ selector: UInt8) -> CodecContext {
 /// The UPDATE the block decodes into, or nil when it ends the session or the family.
 func decodeBlock(_ block: UnsafeRawBufferPointer, _ selector: UInt8) -> UpdateMessage? {
     let c = context(selector)
-    var update = UpdateMessage(nlri: selector & 4 != 0 ? [IPv4NLRI(IPv4Prefix(key: 0x0A00_0000 << 8 | 8))] : [])
-    var decoder = AttributeBlockDecoder(hasNLRIField: !update.nlri.isEmpty, fourOctetAS: c.fourOctetAS)
+    let nlri = selector & 4 != 0 ? [IPv4NLRI(IPv4Prefix(key: 0x0A00_0000 << 8 | 8))] : []
+    var decoded = DecodedAttributes()
+    var decoder = AttributeBlockDecoder(hasNLRIField: !nlri.isEmpty, fourOctetAS: c.fourOctetAS)
     do {
-        try decoder.decode(block, into: &update, context: c)
-        try decoder.finish(&update)
+        try decoder.decode(block, into: &decoded, context: c)
+        let attributes = try decoder.finish(&decoded)
+        return UpdateMessage(attributes: attributes, mpReach: decoded.mpReach, mpUnreach: decoded.mpUnreach, nlri: nlri,
+                             diagnostics: decoded.diagnostics, layout: decoded.layout)
     } catch {
         return nil
     }
-    return update
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -25,10 +25,7 @@ extension BGPMessage {
         let body = UnsafeRawBufferPointer(rebasing: bytes[BGPFraming.headerLength...])
         switch MessageType(rawValue: type) {
         case .open: return .open(try OpenMessage.decode(body: body))
-        case .update:
-            var update = UpdateMessage(attributes: .empty)
-            try UpdateMessage.decode(body: body, context: context, into: &update)
-            return .update(update)
+        case .update: return try UpdateMessage.decodeMessage(body: body, context: context)
         case .notification: return .notification(NotificationMessage.decode(body: body))
         case .keepalive: return .keepalive
         case .routeRefresh: return .routeRefresh(try RouteRefreshMessage.decode(body: body, message: bytes))
