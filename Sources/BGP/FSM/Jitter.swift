@@ -62,3 +62,13 @@ extension Duration {
         return c.seconds &* 1000 &+ c.attoseconds / 1_000_000_000_000_000
     }
 }
+
+extension Jitter {
+    /// An independent sequence for the `n`th machine of a peer (same factor when fixed).
+    func forked(_ n: UInt64) -> Jitter {
+        switch source {
+        case .fixed: return self
+        case .splitMix(let s): return Jitter(source: .splitMix(s ^ (n &* 0xD1B5_4A32_D192_ED03)))
+        }
+    }
+}

@@ -1,3 +1,15 @@
+// FSM: the BGP session state machine of RFC 4271 section 8 as a pure value.
+//
+// `SessionFSM` consumes `SessionEvent`s (the RFC's numbered events, carrying typed messages) and
+// returns `SessionAction`s: connect, send a message, drop the connection, start or stop a timer,
+// deliver an UPDATE, report that the session came up or went down. It owns no socket, clock,
+// logger or random source of its own; timers are actions out and events in, and the jitter of
+// RFC 4271 section 10 comes from an injected `Jitter`. One `SessionFSM` drives one TCP
+// connection; `CollisionResolver` decides between two of them (section 6.8), and
+// `PeerSession` (in Session/) runs them for a configured peer.
+//
+// It must never import the kernel, sockets, clocks, logging or the RIB.
+
 /// The BGP finite state machine of RFC 4271 section 8 for one TCP connection, as a value.
 ///
 /// ```

@@ -1,14 +1,3 @@
-// Session: everything between the bytes of one peer's TCP connections and the RIB.
-//
-// `Negotiation` turns our OPEN and the peer's into a `NegotiatedSession` (and the `CodecContext`
-// the codec needs) or the NOTIFICATION that rejects the peer. `OpenConfiguration` builds our own
-// OPEN. `GracefulRestartState` and `RouteRefreshState` are the per-peer route-retention and
-// refresh rules (RFC 4724, 8538, 9494, 2918, 7313) as pure values. `PeerSession` combines them
-// with framing, decoding and the `SessionFSM`s of the peer's connections, so the daemon only
-// moves bytes, runs timers and hands routes to the RIB.
-//
-// It must never import the kernel, sockets, clocks, logging or the RIB.
-
 import NetAddress
 
 /// Whether the peer is in our AS (iBGP) or another (eBGP).
