@@ -114,4 +114,15 @@ import Testing
         _ = f.handle(.idleHoldTimerExpires)
         #expect(f.state == .active)
     }
+
+    @Test func manualStopInIdleCancelsThePendingRestart() {
+        var f = Fixture.fsm(in: .established, Fixture.config(automaticRestart: true))
+        _ = f.handle(.tcpConnectionFails)
+        #expect(f.runningTimers == [.idleHold])
+        #expect(f.handle(.manualStop(.adminShutdown())) == [.stopTimer(.idleHold)])
+        #expect(f.state == .idle && f.runningTimers.isEmpty)
+        // A late expiry of the cancelled timer is stale.
+        #expect(f.handle(.idleHoldTimerExpires).isEmpty)
+        #expect(f.state == .idle)
+    }
 }

@@ -246,3 +246,74 @@ import NetAddress
         #expect(coalesced == [.update(UpdateMessage()), .startTimer(hold, .seconds(9)), .cancelTimer(ka)])
     }
 }
+
+/// Decode errors as the codec reports them, and the operator's stop while routes are stale.
+@Suite struct SessionErrorTests {
+    static let v4 = Family.ipv4Unicast, v6 = Family.ipv6Unicast
+
+    static func established() -> PeerNet {
+        var net = SessionFixture.pair()
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        return net
+    }
+
+    @Test func afiSafiDisableKeepsTheSessionUp() throws {
+        var net = Self.established()
+        let id = try #require(net.b.connections.first)
+        let err = BGPDecodeError(.update, UpdateErrorSubcode.optionalAttributeError.rawValue,
+                                 reason: "bad MP_REACH next hop", action: .afiSafiDisable, family: Self.v6)
+        let actions = net.b.receiveError(err, messageType: .update, on: id)
+        #expect(actions.filter { if case .log = $0 { return false } else { return true } }
+                == [.routes(.flush([Self.v6])), .familyDisabled(Self.v6, reason: "bad MP_REACH next hop")])
+        #expect(net.b.state == .established)
+        #expect(net.b.disabledFamilies == [Self.v6])
+        // Further IPv6 routes are ignored; IPv4 still flows.
+        net.reports[.b] = []
+        net.with(.a) { $0.sendUpdates([SessionFixture.v6Update("2001:db8:5::/48")]) }
+        #expect(net.updates(.b).isEmpty)
+        // The same error again changes nothing.
+        #expect(net.b.receiveError(err, messageType: .update, on: id).isEmpty)
+    }
+
+    @Test func sessionResetErrorsSendTheirNotification() throws {
+        for (type, notification) in [(MessageType?.some(.update), NotificationMessage(.update, subcode: 5)),
+                                     (.some(.routeRefresh), NotificationMessage(.routeRefresh, subcode: 1)),
+                                     (nil, NotificationMessage(.messageHeader, subcode: 1))] {
+            var net = Self.established()
+            let id = try #require(net.b.connections.first)
+            let err = BGPDecodeError(NotificationCode(rawValue: notification.code) ?? .cease, notification.subcode, reason: "test")
+            net.apply(net.b.receiveError(err, messageType: type, on: id), from: .b)
+            net.run()
+            #expect(net.b.state == .idle)
+            #expect(net.wire.last?.2 == .notification(notification))
+            #expect(net.downs(.a).first?.0 == .notificationReceived(notification))
+            // Without a Hard Reset, the N bit keeps routes on both sides (RFC 8538).
+            #expect(net.downs(.a).first?.1 == true && net.downs(.b).first?.1 == true)
+        }
+    }
+
+    @Test func openErrorIsEvent22() throws {
+        var a = SessionFixture.peer(65001, Fixture.idA, peerAS: 65002)
+        var out = a.start()
+        guard case .connect(let id)? = out.first(where: { if case .connect = $0 { return true } else { return false } })
+        else { Issue.record("no connect"); return }
+        out = a.tcpConnected(id)
+        let err = BGPDecodeError(.open, OpenErrorSubcode.unsupportedOptionalParameter.rawValue, reason: "bad parameter")
+        out = a.receiveError(err, messageType: .open, on: id)
+        #expect(out.contains(.send(id, .notification(NotificationMessage(.open, subcode: 4)))))
+        #expect(out.contains(.close(id)))
+        #expect(a.state == .idle)
+    }
+
+    @Test func stopWhileThePeerRestartsFlushesStaleRoutes() {
+        var net = Self.established()
+        net.breakLinks()
+        #expect(net.b.gracefulRestart.peerRestarting)
+        net.reports[.b] = []
+        net.with(.b) { $0.stop() }
+        #expect(net.routes(.b) == [.flushStale([Self.v4, Self.v6])])
+        #expect(net.timers[.b]?[.retention(.restart)] == nil)
+        #expect(net.timers[.b]?.isEmpty == true)
+    }
+}

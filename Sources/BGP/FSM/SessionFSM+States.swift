@@ -26,6 +26,12 @@ extension SessionFSM {
             }
         case .idleHoldTimerExpires:
             start(passive: pendingPassiveStart, &out)
+        case .manualStop:
+            // "The ManualStop event ... is ignored in the Idle state": the state stays, but a
+            // pending automatic restart is ours to cancel, or the stopped peer would come back.
+            autoRestartArmed = false
+            consecutiveFailures = 0
+            stopTimer(.idleHold, &out)
         default:
             // "Any other event ... in the Idle state does not cause change in the state of the
             // local system." Connections are refused by the owner.

@@ -63,3 +63,42 @@ extension PeerSession {
         return finish(out)
     }
 }
+
+extension PeerSession {
+    /// A message on `id` that could not be framed or decoded: `messageType` is the type from
+    /// its header, nil when the header itself was bad.
+    ///
+    /// Header errors are RFC 4271 event 21, OPEN errors event 22, UPDATE errors event 28 and
+    /// ROUTE-REFRESH errors RFC 7313 section 5: the machine sends the error's NOTIFICATION and
+    /// closes. An UPDATE error whose RFC 7606 outcome is AFI/SAFI disable instead turns the
+    /// family off for the rest of the Established session (RFC 4760 section 7) and flushes its
+    /// routes; the session stays up.
+    mutating func receiveError(_ error: BGPDecodeError, messageType: MessageType?, on id: ConnectionID) -> [PeerSessionAction] {
+        guard let slot = slot(of: id), machine(slot).tcpUp else { return [] }
+        var out: [PeerSessionAction] = []
+        let n = error.notification
+        switch messageType {
+        case .update?:
+            if error.action == .afiSafiDisable, let family = error.family, slot == establishedSlot, session != nil {
+                if disabledFamilies.insert(family).inserted {
+                    out.append(.log(.warning, "UPDATE error, \(family) disabled for this session: \(error.reason)"))
+                    out.append(.routes(.flush([family])))
+                    out.append(.familyDisabled(family, reason: error.reason))
+                }
+                return finish(out)
+            }
+            out.append(.log(.warning, "UPDATE error: \(error.reason)"))
+            run(slot, .updateMsgErr(n), &out)
+        case .open?:
+            out.append(.log(.warning, "OPEN error: \(error.reason)"))
+            run(slot, .bgpOpenMsgErr(n), &out)
+        case .routeRefresh?:
+            out.append(.log(.warning, "ROUTE-REFRESH error: \(error.reason)"))
+            run(slot, .routeRefreshMsgErr(n), &out)
+        case .notification?, .keepalive?, nil:
+            out.append(.log(.warning, "message header error: \(error.reason)"))
+            run(slot, .bgpHeaderErr(n), &out)
+        }
+        return finish(out)
+    }
+}
