@@ -317,3 +317,39 @@ import NetAddress
         #expect(net.timers[.b]?.isEmpty == true)
     }
 }
+
+@Suite struct SessionReconfigureTests {
+    @Test func openChangeResetsGracefullyAndRestarts() throws {
+        var net = SessionFixture.pair()
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        var c = net.a.configuration
+        c.session.localOpen.holdTime = 30
+        net.with(.a) { $0.reconfigure(c) }
+        // Cease/6 is not wrapped in a Hard Reset: B keeps A's routes as stale.
+        #expect(net.downs(.b).first?.0 == .notificationReceived(.cease(.otherConfigurationChange)))
+        #expect(net.downs(.b).first?.1 == true)
+        // A restarted at once; B, in its idle hold, refused it, so A waits in Active for its
+        // connect-retry time.
+        #expect(net.rejections[.b]?.count == 1)
+        #expect(net.a.state == .active)
+        net.fire(.idleHold, on: .b)
+        net.fire(.connectRetry, on: .a)
+        #expect(net.a.state == .established)
+        #expect(net.a.session?.holdTime == 9)  // min(30, B's 9)
+        #expect(net.a.session?.localOpen.holdTime == 30)
+    }
+
+    @Test func timerChangeAppliesWithoutReset() {
+        var net = SessionFixture.pair()
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        var c = net.a.configuration
+        c.session.connectRetryTime = .seconds(1)
+        c.stalePathTime = .seconds(30)
+        #expect(net.a.reconfigure(c).isEmpty)
+        #expect(net.a.state == .established)
+        #expect(net.a.primary.fsm.configuration.connectRetryTime == .seconds(1))
+        #expect(net.a.gracefulRestart.stalePathTime == .seconds(30))
+    }
+}

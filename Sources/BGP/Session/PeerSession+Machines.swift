@@ -5,13 +5,14 @@ extension PeerSession {
     /// Runs `event` on the machine in `slot` and carries out what follows.
     mutating func run(_ slot: Slot, _ event: SessionEvent, _ out: inout [PeerSessionAction], collision: Bool = false) {
         if slot == .secondary && secondary == nil { return }
-        var m = machine(slot)
-        let failuresBefore = m.fsm.consecutiveFailures
-        let rejectionBefore = m.fsm.lastOpenRejection
-        let actions = m.fsm.handle(event)
-        // Losing a collision is not a failure of the peer: it must not lengthen the backoff.
-        if collision { m.fsm.consecutiveFailures = failuresBefore }
-        update(slot) { $0 = m }
+        let rejectionBefore = machine(slot).fsm.lastOpenRejection
+        let actions = update(slot) { m -> [SessionAction] in
+            let failuresBefore = m.fsm.consecutiveFailures
+            let actions = m.fsm.handle(event)
+            // Losing a collision is not a failure of the peer: it must not lengthen the backoff.
+            if collision { m.fsm.consecutiveFailures = failuresBefore }
+            return actions
+        } ?? []
         if case .bgpOpen = event, let r = machine(slot).fsm.lastOpenRejection, r != rejectionBefore {
             out.append(.log(.warning, "OPEN refused: \(r)"))
         }

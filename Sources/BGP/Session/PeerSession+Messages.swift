@@ -50,9 +50,8 @@ extension PeerSession {
     private mutating func send(_ messages: [BGPMessage]) -> [PeerSessionAction] {
         guard let slot = establishedSlot else { return [] }
         var out: [PeerSessionAction] = []
-        var m = machine(slot)
-        let actions = m.fsm.send(messages)
-        update(slot) { $0 = m }
+        let actions = update(slot) { $0.fsm.send(messages) } ?? []
+        let m = machine(slot)
         for a in actions {
             switch a {
             case .send(let msg): if let id = m.connection { out.append(.send(id, msg)) }

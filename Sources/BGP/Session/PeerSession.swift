@@ -30,7 +30,7 @@
 /// second machine, and the two are resolved per RFC 4271 section 6.8 when an OPEN arrives
 /// (`CollisionResolver`). The survivor becomes the primary.
 public struct PeerSession: Sendable {
-    public let configuration: PeerSessionConfiguration
+    public internal(set) var configuration: PeerSessionConfiguration
     /// The session, while one is Established.
     public internal(set) var session: NegotiatedSession?
     /// Graceful restart (helper) state, across sessions.
@@ -102,6 +102,35 @@ public struct PeerSession: Sendable {
         if secondary != nil { run(.secondary, .manualStop(notification), &out) }
         run(.primary, .manualStop(notification), &out)
         if !wasEstablished { retention(gracefulRestart.abandon(), &out) }
+        return finish(out)
+    }
+
+    /// Applies new settings. When our OPEN or what we accept changes, the connections are
+    /// closed with Cease/Other Configuration Change (a graceful close under RFC 8538: the peer
+    /// may keep our routes) and the peer starts again if it was started; other changes (timers,
+    /// damping, stale-path time) apply from the next transition that reads them.
+    public mutating func reconfigure(_ new: PeerSessionConfiguration) -> [PeerSessionAction] {
+        let old = configuration
+        configuration = new
+        gracefulRestart.stalePathTime = new.stalePathTime
+        routeRefresh.refreshTimeLimit = new.refreshTimeLimit
+        let reset = old.session.localOpen != new.session.localOpen || old.session.policy != new.session.policy
+            || old.session.passive != new.session.passive
+        guard reset else {
+            primary.fsm.configuration = new.session
+            if secondary != nil {
+                update(.secondary) {
+                    $0.fsm.configuration = new.session
+                    $0.fsm.configuration.passive = true
+                    $0.fsm.configuration.automaticRestart = false
+                }
+            }
+            return []
+        }
+        let wasEnabled = enabled
+        var out = stop(.cease(.otherConfigurationChange))
+        primary.fsm.configuration = new.session
+        if wasEnabled { out += start() }
         return finish(out)
     }
 
@@ -183,14 +212,18 @@ public struct PeerSession: Sendable {
         }
     }
 
-    mutating func update(_ s: Slot, _ body: (inout Machine) -> Void) {
+    /// Runs `body` on the machine in `s`, in place (no copy of its storage is made).
+    @discardableResult
+    mutating func update<R>(_ s: Slot, _ body: (inout Machine) -> R) -> R? {
         switch s {
-        case .primary: body(&primary)
+        case .primary:
+            return body(&primary)
         case .secondary:
-            if var m = secondary {
-                body(&m)
-                secondary = m
-            }
+            // Move the value out so it is uniquely referenced while `body` mutates it.
+            guard var m = secondary else { return nil }
+            secondary = nil
+            defer { secondary = m }
+            return body(&m)
         }
     }
 
