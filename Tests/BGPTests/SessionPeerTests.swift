@@ -301,7 +301,7 @@ import NetAddress
         out = a.tcpConnected(id)
         let err = BGPDecodeError(.open, OpenErrorSubcode.unsupportedOptionalParameter.rawValue, reason: "bad parameter")
         out = a.receiveError(err, messageType: .open, on: id)
-        #expect(out.contains(.send(id, .notification(NotificationMessage(.open, subcode: 4)))))
+        #expect(out.contains(.send(id, BGPMessage.notification(NotificationMessage(.open, subcode: 4)).encode(context: .initial))))
         #expect(out.contains(.close(id)))
         #expect(a.state == .idle)
     }

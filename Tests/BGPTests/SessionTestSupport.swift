@@ -2,13 +2,13 @@ import Testing
 import NetAddress
 @testable import BGP
 
-/// Two `PeerSession`s wired back to back in memory, with a simulated TCP: connection attempts
+/// Two `PeerSession`s wired back to back in memory over bytes, with a simulated TCP: connection attempts
 /// complete only when nothing else is pending, so both sides can have attempts in flight at
 /// once (a simultaneous open, the source of connection collisions).
 struct PeerNet {
     enum Side: Hashable { case a, b }
     struct End: Hashable { var side: Side; var id: ConnectionID }
-    enum Op { case receive(BGPMessage, ConnectionID), connected(ConnectionID), failed(ConnectionID), timer(PeerTimer) }
+    enum Op { case receive([UInt8], ConnectionID), connected(ConnectionID), failed(ConnectionID), timer(PeerTimer) }
 
     var a: PeerSession
     var b: PeerSession
@@ -31,14 +31,33 @@ struct PeerNet {
 
     static func other(_ s: Side) -> Side { s == .a ? .b : .a }
 
+    /// Every whole message in `bytes`.
+    static func decodeAll(_ bytes: [UInt8], context: CodecContext) -> [BGPMessage] {
+        var out: [BGPMessage] = []
+        var rest = bytes[...]
+        while let n = try? BGPFraming.nextMessageLength(Array(rest), maxLength: 65535) {
+            guard let m = try? BGPMessage.decode(Array(rest.prefix(n)), context: context) else {
+                Issue.record("undecodable message on the wire")
+                break
+            }
+            out.append(m)
+            rest = rest.dropFirst(n)
+        }
+        return out
+    }
+
     mutating func apply(_ actions: [PeerSessionAction], from side: Side) {
         for action in actions {
             switch action {
             case .connect(let id):
                 connects.append(End(side: side, id: id))
-            case .send(let id, let m):
-                wire.append((side, id, m))
-                if let peer = links[End(side: side, id: id)] { queue.append((peer.side, .receive(m, peer.id))) }
+            case .send(let id, let bytes):
+                // The wire log decodes with what the receiver will use: the sender's context,
+                // ADD-PATH directions swapped.
+                let sender = side == .a ? a : b
+                let context = sender.slot(of: id).map { sender.machine($0).sendContext.reversed } ?? .initial
+                for m in Self.decodeAll(bytes, context: context) { wire.append((side, id, m)) }
+                if let peer = links[End(side: side, id: id)] { queue.append((peer.side, .receive(bytes, peer.id))) }
             case .close(let id):
                 let end = End(side: side, id: id)
                 connects.removeAll { $0 == end }

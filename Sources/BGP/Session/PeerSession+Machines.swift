@@ -23,7 +23,18 @@ extension PeerSession {
     /// Turns one machine's actions into the peer's.
     private mutating func translate(_ actions: [SessionAction], from slot: Slot, _ out: inout [PeerSessionAction]) {
         let mid = machine(slot).id
+        // Consecutive messages go out as one write.
+        var pending: [UInt8] = []
+        func flush(_ out: inout [PeerSessionAction], _ id: ConnectionID?) {
+            if let id, !pending.isEmpty { out.append(.send(id, pending)) }
+            pending = []
+        }
         for action in actions {
+            if case .send(let message) = action {
+                if machine(slot).connection != nil { message.encode(into: &pending, context: machine(slot).sendContext) }
+                continue
+            }
+            flush(&out, machine(slot).connection)
             switch action {
             case .connect:
                 let id = newConnection()
@@ -33,13 +44,14 @@ extension PeerSession {
                     $0.direction = .outgoing
                 }
                 out.append(.connect(id))
-            case .send(let message):
-                if let id = machine(slot).connection { out.append(.send(id, message)) }
+            case .send:
+                break
             case .disconnect:
                 if let id = machine(slot).connection { out.append(.close(id)) }
                 update(slot) {
                     $0.connection = nil
                     $0.tcpUp = false
+                    $0.inbound = []
                 }
             case .startTimer(let t, let d):
                 out.append(.startTimer(.session(machine: mid, t), d))
@@ -55,6 +67,7 @@ extension PeerSession {
                 sessionDown(cause, &out)
             }
         }
+        flush(&out, machine(slot).connection)
     }
 
     /// After a machine ran: a finished second machine goes away; a primary that lost its
@@ -200,7 +213,7 @@ extension PeerSession {
 
     /// The final action list: of several start/cancel actions for one timer, only the last
     /// matters, so the daemon reschedules each timer at most once per call (a burst of UPDATEs
-    /// restarts the hold timer once).
+    /// restarts the hold timer once); adjacent writes to one connection are joined.
     func finish(_ actions: [PeerSessionAction]) -> [PeerSessionAction] {
         var seen = Set<PeerTimer>()
         var keep = [Bool](repeating: true, count: actions.count)
@@ -212,6 +225,18 @@ extension PeerSession {
                 break
             }
         }
-        return actions.indices.compactMap { keep[$0] ? actions[$0] : nil }
+        var result: [PeerSessionAction] = []
+        result.reserveCapacity(actions.count)
+        for i in actions.indices where keep[i] {
+            // Adjacent writes to one connection become one.
+            if case .send(let id, let bytes) = actions[i], case .send(let lastID, var merged)? = result.last, lastID == id {
+                result.removeLast()
+                merged.append(contentsOf: bytes)
+                result.append(.send(id, merged))
+            } else {
+                result.append(actions[i])
+            }
+        }
+        return result
     }
 }

@@ -1,15 +1,20 @@
 /// Messages in and out of a `PeerSession`.
 extension PeerSession {
-    /// A message received on connection `id`.
-    public mutating func receive(_ message: BGPMessage, on id: ConnectionID) -> [PeerSessionAction] {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return [] }
+    /// A decoded message received on connection `id` (the daemon hands over bytes instead;
+    /// this is for tests and replays of decoded captures).
+    mutating func receive(_ message: BGPMessage, on id: ConnectionID) -> [PeerSessionAction] {
         var out: [PeerSessionAction] = []
+        receiveMessage(message, on: id, &out)
+        return finish(out)
+    }
+
+    mutating func receiveMessage(_ message: BGPMessage, on id: ConnectionID, _ out: inout [PeerSessionAction]) {
+        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
         if case .open(let open) = message {
-            guard resolveCollision(open: open, on: slot, &out) else { return finish(out) }
+            guard resolveCollision(open: open, on: slot, &out) else { return }
         }
         // A collision may have promoted the receiving machine to primary.
         if let current = self.slot(of: id) { run(current, SessionFSM.event(for: message), &out) }
-        return finish(out)
     }
 
     /// UPDATEs to send on the Established session (nothing is sent otherwise).
@@ -48,16 +53,30 @@ extension PeerSession {
     }
 
     private mutating func send(_ messages: [BGPMessage]) -> [PeerSessionAction] {
-        guard let slot = establishedSlot else { return [] }
+        guard let slot = establishedSlot, let id = machine(slot).connection else { return [] }
+        let context = machine(slot).sendContext
         var out: [PeerSessionAction] = []
-        let actions = update(slot) { $0.fsm.send(messages) } ?? []
-        let m = machine(slot)
-        for a in actions {
-            switch a {
-            case .send(let msg): if let id = m.connection { out.append(.send(id, msg)) }
-            case .startTimer(let t, let d): out.append(.startTimer(.session(machine: m.id, t), d))
-            default: break
+        var bytes: [UInt8] = []
+        var sendable: [BGPMessage] = []
+        sendable.reserveCapacity(messages.count)
+        for message in messages {
+            let start = bytes.count
+            message.encode(into: &bytes, context: context)
+            // A message larger than the session allows would make the peer reset the session
+            // (1/2 Bad Message Length): it is not sent. UpdateMessage.announcements/withdrawals
+            // pack UPDATEs to fit.
+            let size = bytes.count - start
+            if size > context.maxMessageLength {
+                bytes.removeSubrange(start...)
+                out.append(.log(.warning, "\(message.type) of \(size) bytes exceeds the session's \(context.maxMessageLength): not sent"))
+            } else {
+                sendable.append(message)
             }
+        }
+        let actions = update(slot) { $0.fsm.send(sendable) } ?? []
+        if !bytes.isEmpty { out.append(.send(id, bytes)) }
+        for case .startTimer(let t, let d) in actions {
+            out.append(.startTimer(.session(machine: machine(slot).id, t), d))
         }
         return finish(out)
     }
@@ -73,8 +92,14 @@ extension PeerSession {
     /// family off for the rest of the Established session (RFC 4760 section 7) and flushes its
     /// routes; the session stays up.
     mutating func receiveError(_ error: BGPDecodeError, messageType: MessageType?, on id: ConnectionID) -> [PeerSessionAction] {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return [] }
         var out: [PeerSessionAction] = []
+        receiveError(error, messageType: messageType, on: id, &out)
+        return finish(out)
+    }
+
+    mutating func receiveError(_ error: BGPDecodeError, messageType: MessageType?, on id: ConnectionID,
+                               _ out: inout [PeerSessionAction]) {
+        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
         let n = error.notification
         switch messageType {
         case .update?:
@@ -84,7 +109,7 @@ extension PeerSession {
                     out.append(.routes(.flush([family])))
                     out.append(.familyDisabled(family, reason: error.reason))
                 }
-                return finish(out)
+                return
             }
             out.append(.log(.warning, "UPDATE error: \(error.reason)"))
             run(slot, .updateMsgErr(n), &out)
@@ -98,6 +123,5 @@ extension PeerSession {
             out.append(.log(.warning, "message header error: \(error.reason)"))
             run(slot, .bgpHeaderErr(n), &out)
         }
-        return finish(out)
     }
 }

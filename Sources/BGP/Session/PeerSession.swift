@@ -55,6 +55,10 @@ public struct PeerSession: Sendable {
         var connection: ConnectionID?
         var direction: ConnectionDirection = .outgoing
         var tcpUp = false
+        /// Received bytes not yet framed into a whole message.
+        var inbound: [UInt8] = []
+        /// The codec context for what we send on this connection.
+        var sendContext: CodecContext { fsm.negotiated?.codecContext ?? .initial }
     }
 
     public init(configuration: PeerSessionConfiguration, jitter: Jitter = .random()) {

@@ -27,8 +27,8 @@ public enum PeerTimer: Hashable, Sendable, CustomStringConvertible {
 public enum PeerSessionAction: Hashable, Sendable {
     /// Open a TCP connection to the peer; report `tcpConnected(_:)` or `tcpFailed(_:)`.
     case connect(ConnectionID)
-    /// Write this message on the connection.
-    case send(ConnectionID, BGPMessage)
+    /// Write these bytes (one or more whole messages) on the connection.
+    case send(ConnectionID, [UInt8])
     /// Close the connection once what was sent before is written (or abandon the attempt).
     case close(ConnectionID)
     /// Start (or restart) a timer; call `timerFired(_:)` when it fires.
