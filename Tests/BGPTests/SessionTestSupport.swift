@@ -22,6 +22,8 @@ struct PeerNet {
     var wire: [(Side, ConnectionID, BGPMessage)] = []
     /// Incoming connections each side refused.
     var rejections: [Side: [String]] = [.a: [], .b: []]
+    /// When set, bytes are delivered in pieces of this size (drip-feeding the framer).
+    var chunk: Int?
 
     init(a: PeerSession, b: PeerSession) {
         self.a = a
@@ -57,7 +59,14 @@ struct PeerNet {
                 let sender = side == .a ? a : b
                 let context = sender.slot(of: id).map { sender.machine($0).sendContext.reversed } ?? .initial
                 for m in Self.decodeAll(bytes, context: context) { wire.append((side, id, m)) }
-                if let peer = links[End(side: side, id: id)] { queue.append((peer.side, .receive(bytes, peer.id))) }
+                if let peer = links[End(side: side, id: id)] {
+                    var i = 0
+                    let step = max(1, chunk ?? bytes.count)
+                    while i < bytes.count {
+                        queue.append((peer.side, .receive(Array(bytes[i..<min(bytes.count, i + step)]), peer.id)))
+                        i += step
+                    }
+                }
             case .close(let id):
                 let end = End(side: side, id: id)
                 connects.removeAll { $0 == end }
