@@ -20,22 +20,56 @@ import NetAddress
                                    LLGREntry(family: .ipv6Unicast, flags: 0x80, staleTime: 0)]),
     ])
 
-    /// BIRD in scenario 4: MP v4, MP v6, RR, ExtNH, GR (aware), 4-octet AS, enhanced RR, LLGR.
-    static let bird = OpenMessage(asn: 65402, holdTime: 240, bgpIdentifier: IPv4Address(10, 42, 0, 1), capabilities: [
-        .multiprotocol(.ipv4Unicast), .multiprotocol(.ipv6Unicast), .routeRefresh,
-        .extendedNextHop([ExtendedNextHopEntry(family: .ipv4Unicast, nextHopAFI: .ipv6)]),
-        .gracefulRestart(GracefulRestartCapability(flags: 0, restartTime: 120)),
-        .fourOctetAS(65402), .enhancedRouteRefresh, .longLivedGracefulRestart([]),
+    /// BIRD 2.0.12 (`ipv4 { extended next hop on; }; ipv6;`, AS 65402, router id 10.42.0.1),
+    /// as in LAB.md scenario 4. BIRD puts every capability in one optional parameter.
+    static let bird = OpenMessage(myAS: 65402, holdTime: 240, bgpIdentifier: IPv4Address(10, 42, 0, 1), parameters: [
+        .capabilities([
+            .multiprotocol(.ipv4Unicast), .multiprotocol(.ipv6Unicast), .routeRefresh,
+            .extendedNextHop([ExtendedNextHopEntry(family: .ipv4Unicast, nextHopAFI: .ipv6)]),
+            .gracefulRestart(GracefulRestartCapability(flags: 0, restartTime: 120)),
+            .fourOctetAS(65402), .enhancedRouteRefresh, .longLivedGracefulRestart([]),
+        ]),
     ])
 
-    /// GoBGP in scenario 5: AS 4200000001 (My AS = AS_TRANS), ADD-PATH send/receive for IPv4 and
-    /// IPv6, no GR, no enhanced RR.
-    static let gobgp = OpenMessage(asn: 4_200_000_001, holdTime: 90, bgpIdentifier: IPv4Address(10, 50, 0, 1), capabilities: [
-        .routeRefresh, .fourOctetAS(4_200_000_001),
-        .multiprotocol(.ipv4Unicast), .multiprotocol(.ipv6Unicast),
-        .addPath([AddPathEntry(family: .ipv4Unicast, direction: .both),
-                  AddPathEntry(family: .ipv6Unicast, direction: .both)]),
+    /// GoBGP 3.10.0 (AS 4200000001, ADD-PATH receive and send-max 8 for IPv4 and IPv6 unicast),
+    /// as in LAB.md scenario 5: My AS is AS_TRANS; no GR, no enhanced refresh. Over an IPv6
+    /// neighbor address it also offers RFC 8950 for IPv4. One optional parameter.
+    static let gobgp = OpenMessage(myAS: asTrans, holdTime: 90, bgpIdentifier: IPv4Address(10, 50, 0, 1), parameters: [
+        .capabilities([
+            .routeRefresh, .fqdn(hostname: Array("vm".utf8), domain: []),
+            .multiprotocol(.ipv4Unicast), .multiprotocol(.ipv6Unicast), .fourOctetAS(4_200_000_001),
+            .extendedNextHop([ExtendedNextHopEntry(family: .ipv4Unicast, nextHopAFI: .ipv6)]),
+            .addPath([AddPathEntry(family: .ipv4Unicast, direction: .both),
+                      AddPathEntry(family: .ipv6Unicast, direction: .both)]),
+        ]),
     ])
+
+    /// The real OPENs, captured in network namespaces fs-a/fs-b on this machine: the daemon
+    /// connects to 2001:db8:f5::1 where a Python listener stores the first message it receives
+    /// (recipe in LAB.md; BIRD config `protocol bgp { local 2001:db8:f5::2 as 65402; neighbor
+    /// 2001:db8:f5::1 as 65001; ipv4 { extended next hop on; ... }; ipv6 {...}; }`, GoBGP
+    /// config with `add-paths { receive = true, send-max = 8 }` per family).
+    static let birdBytes = hex("""
+        ffffffffffffffffffffffffffffffff 0043 01 04 ff7a 00f0 0a2a0001 26   # AS 65402, hold 240
+        02 24                                                              # one capabilities parameter
+        01 04 0001 00 01   01 04 0002 00 01   02 00                        # MP v4, MP v6, route refresh
+        05 06 0001 0001 0002                                               # RFC 8950 IPv4 over IPv6
+        40 02 0078   41 04 0000ff7a   46 00   47 00                        # GR 120 s, AS 65402, enhanced RR, LLGR
+        """)
+    static let gobgpBytes = hex("""
+        ffffffffffffffffffffffffffffffff 004b 01 04 5ba0 005a 0a320001 2e   # AS_TRANS, hold 90
+        02 2c                                                              # one capabilities parameter
+        02 00   49 04 02 766d 00                                           # route refresh, FQDN "vm"
+        01 04 0001 00 01   01 04 0002 00 01   41 04 fa56ea01               # MP v4, MP v6, AS 4200000001
+        05 06 0001 0001 0002                                               # RFC 8950 IPv4 over IPv6
+        45 08 0001 01 03 0002 01 03                                        # ADD-PATH send+receive
+        """)
+
+    @Test func capturedOpensDecodeToTheValues() throws {
+        #expect(try BGPMessage.decode(Self.birdBytes, context: .initial) == .open(Self.bird))
+        #expect(try BGPMessage.decode(Self.gobgpBytes, context: .initial) == .open(Self.gobgp))
+        #expect(try BGPMessage.decode(SessionBytesTests.frrOpen, context: .initial) == .open(Self.frr))
+    }
 
     /// Our OPEN as an unnumbered leaf sends it: IPv4 over IPv6 next hops, ADD-PATH send+receive.
     static let ours = OpenConfiguration(
@@ -97,8 +131,11 @@ import NetAddress
         #expect(n.codecContext.addPathReceive == [.ipv4Unicast, .ipv6Unicast])
         #expect(n.routeRefresh && !n.enhancedRouteRefresh)
         #expect(!n.gracefulRestart && n.peerGracefulRestart == nil)
-        // GoBGP did not advertise RFC 8950 for IPv4: we may not send it IPv6 next hops.
-        #expect(n.extendedNextHopSend.isEmpty && n.extendedNextHopReceive == [.ipv4Unicast: .ipv6])
+        #expect(n.extendedNextHopSend == [.ipv4Unicast: .ipv6] && n.peerHostname == "vm")
+        // Over IPv4 GoBGP does not offer RFC 8950 (LAB.md scenario 5): no IPv6 next hops to it.
+        var overIPv4 = Self.gobgp
+        overIPv4.parameters = [.capabilities(Self.gobgp.capabilities.filter { $0.code != 5 })]
+        #expect(try Self.negotiate(overIPv4, NegotiationPolicy(peerAS: .any)).extendedNextHopSend.isEmpty)
     }
 
     @Test func llgrIsActedOnWhenBothSidesAdvertiseIt() throws {
