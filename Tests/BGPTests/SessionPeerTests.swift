@@ -353,3 +353,19 @@ import NetAddress
         #expect(net.a.gracefulRestart.stalePathTime == .seconds(30))
     }
 }
+
+@Suite struct SessionLogTests {
+    @Test func refusedOpenIsLoggedWithItsReasonOnBothSides() {
+        var net = SessionFixture.pair()
+        var c = net.b.configuration
+        c.session.policy.peerAS = .number(65099)
+        net.b = PeerSession(configuration: c, jitter: .none)
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        let logsB = (net.reports[.b] ?? []).compactMap { if case .log(_, let m) = $0 { return m } else { return nil } }
+        let logsA = (net.reports[.a] ?? []).compactMap { if case .log(_, let m) = $0 { return m } else { return nil } }
+        #expect(logsB.contains { $0.contains("OPEN refused: peer AS 65001, expected 65099") })
+        #expect(logsA.contains { $0.contains("closed in OpenConfirm: received OPEN Message Error/Bad Peer AS") }, "\(logsA)")
+        #expect(net.downs(.a).isEmpty && net.downs(.b).isEmpty)
+    }
+}

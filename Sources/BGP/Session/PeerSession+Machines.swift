@@ -6,6 +6,8 @@ extension PeerSession {
     mutating func run(_ slot: Slot, _ event: SessionEvent, _ out: inout [PeerSessionAction], collision: Bool = false) {
         if slot == .secondary && secondary == nil { return }
         let rejectionBefore = machine(slot).fsm.lastOpenRejection
+        let stateBefore = machine(slot).fsm.state
+        let connectionBefore = machine(slot).connection
         let actions = update(slot) { m -> [SessionAction] in
             let failuresBefore = m.fsm.consecutiveFailures
             let actions = m.fsm.handle(event)
@@ -15,6 +17,13 @@ extension PeerSession {
         } ?? []
         if case .bgpOpen = event, let r = machine(slot).fsm.lastOpenRejection, r != rejectionBefore {
             out.append(.log(.warning, "OPEN refused: \(r)"))
+        }
+        // A connection that fails before Established leaves no `.down`; say why in the log.
+        let after = machine(slot).fsm
+        if stateBefore.rawValue >= SessionState.openSent.rawValue, stateBefore != .established,
+           after.state == .idle || after.state == .active, let cause = after.lastCloseCause {
+            let conn = connectionBefore.map { " \($0)" } ?? ""
+            out.append(.log(.notice, "connection\(conn) closed in \(stateBefore): \(cause)"))
         }
         translate(actions, from: slot, &out)
         settle(&out)
@@ -101,6 +110,10 @@ extension PeerSession {
         let other: Slot = slot == .primary ? .secondary : .primary
         guard secondary != nil, machine(other).tcpUp,
               [.connect, .active, .openSent].contains(machine(slot).fsm.state) else { return true }
+        // Both connections belong to this configured peer (the daemon matched the address), so
+        // they are taken to be the same speaker: section 6.8's "whose BGP Identifier equals the
+        // one in the OPEN message" is not required, so a peer that restarted with a new
+        // identifier still resolves against its old connection.
         let local = configuration.session.localOpen
         guard case .success = Negotiation.negotiate(local: local, peer: open, policy: configuration.session.policy) else {
             return true  // an invalid OPEN is refused by the machine itself
