@@ -38,6 +38,14 @@ enum StreamFramer {
                         notification: nil, skipped: (next ?? data.count) - at, resumedAt: next)))
                     guard let next else { return pieces }
                     at = next
+                } else if let next = resync(data, from: at + 1, gaps: gaps) {
+                    // A header claiming more than the stream holds, with whole messages after it:
+                    // the "header" was not one (a longer run of 0xFF, say).
+                    pieces.append(.problem(offset: at, FramingProblem(
+                        reason: "header at offset \(at) announces more octets than the stream holds; "
+                            + "resynchronised at the next header, offset \(next)",
+                        notification: NotificationMessage(code: 1, subcode: 1), skipped: next - at, resumedAt: next)))
+                    at = next
                 } else {
                     let have = data.count - at
                     pieces.append(.problem(offset: at, FramingProblem(
