@@ -59,17 +59,7 @@ import Testing
     /// The same FRR session with its OPENs cut off: the decoder must find the same context.
     @Test func frrSessionWithoutOpens() throws {
         let cap = try CaptureFile(path: Fixtures.path("Tests/Fixtures/frr-script/frr-unnumbered-r1-r2.pcap"))
-        let streams = TCPReassembler.streams(cap, port: 179).map { s -> TCPStream in
-            // Drop the first message (the OPEN) of each direction.
-            let openLength = Int(s.data[16]) << 8 | Int(s.data[17])
-            var t = s
-            t.data = Array(s.data.dropFirst(openLength))
-            let first = s.availability(at: openLength)
-            t.marks = [TCPStream.Mark(offset: 0, time: first.time, frame: first.frame)]
-                + s.marks.filter { $0.offset > openLength }
-                    .map { TCPStream.Mark(offset: $0.offset - openLength, time: $0.time, frame: $0.frame) }
-            return t
-        }
+        let streams = TCPReassembler.streams(cap, port: 179).map(Self.withoutOpen)
         let d = CaptureDecoder.decode(streams: streams)
         let updates = d.items.filter { item in item.bytes.map { $0.count > 18 && $0[18] == 2 } ?? false }
         #expect(updates.count > 50)
@@ -81,26 +71,92 @@ import Testing
         }
     }
 
-    /// tcpdump's ADD-PATH sample: one UPDATE, no OPEN, path ids in the IPv4 NLRI field,
-    /// withdrawn routes, and IPv4 and IPv6 MP_REACH/MP_UNREACH. The path ids are the ones tshark
-    /// prints for it.
+    /// One direction of a connection holding `data`, all of it in frame 1.
+    static func stream(_ data: [UInt8]) -> TCPStream {
+        let a = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 179)
+        let b = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 40000)
+        return TCPStream(source: a, destination: b, firstFrame: 1, data: data,
+                         marks: [TCPStream.Mark(offset: 0, time: Timestamp(seconds: 1, nanoseconds: 0), frame: 1)], gaps: [])
+    }
+
+    /// An UPDATE with path identifiers and no OPEN before it: read without them it does not
+    /// decode, so the decoder assumes ADD-PATH for IPv4 unicast (and 4-octet AS: the AS_PATH
+    /// holds one 4-octet AS).
     @Test func addPathFoundWithoutOpen() throws {
-        let d = try Fixtures.decode("Tests/Fixtures/public/tcpdump_addpath_ipv4-ipv6-mp.pcap")
-        try #require(d.streams.count == 1)
-        let ctx = d.streams[0].context
+        let update: [UInt8] = [UInt8](repeating: 0xFF, count: 16) + [0x00, 0x4B, 0x02]   // length 75, UPDATE
+            + [0x00, 0x10]                                       // withdrawn routes length 16
+            + [0, 0, 0, 20, 24, 8, 2, 0] + [0, 0, 0, 21, 24, 8, 2, 1]    // path 20 8.2.0.0/24, path 21 8.2.1.0/24
+            + [0x00, 0x14]                                       // path attributes length 20
+            + [0x40, 0x01, 0x01, 0x00]                           // ORIGIN igp
+            + [0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xFD, 0xE9]   // AS_PATH sequence [65001]
+            + [0x40, 0x03, 0x04, 1, 2, 3, 4]                     // NEXT_HOP 1.2.3.4
+            + [0, 0, 0, 10, 24, 6, 2, 0] + [0, 0, 0, 11, 24, 6, 2, 1]  // path 10 6.2.0.0/24, path 11 6.2.1.0/24
+        let d = CaptureDecoder.decode(streams: [Self.stream(update)])
+        let ctx = try #require(d.streams.first).context
         #expect(ctx.origin == .assumed)
-        #expect(ctx.context.addPathReceive.isSuperset(of: [.ipv4Unicast, .ipv6Unicast]))
+        #expect(ctx.context.addPathReceive.contains(.ipv4Unicast))
+        #expect(ctx.context.fourOctetAS)
+        #expect(ctx.note.contains("1 of 1 UPDATEs decode"))
         guard case .update(let u)? = d.items.first?.message else {
             Issue.record("the UPDATE did not decode: \(String(describing: d.items.first?.kind))")
             return
         }
         #expect(u.nlri.map(\.description) == ["6.2.0.0/24 path-id 10", "6.2.1.0/24 path-id 11"])
         #expect(u.withdrawn.map(\.description) == ["8.2.0.0/24 path-id 20", "8.2.1.0/24 path-id 21"])
-        if case .ipv4Unicast(let l)? = u.mpReach?.nlri {
-            #expect(l.map(\.description) == ["120.4.0.0/24 path-id 40", "120.4.1.0/24 path-id 41"])
-        } else {
-            Issue.record("MP_REACH is not IPv4 unicast: \(String(describing: u.mpReach))")
+        #expect(u.attributes.asPath?.allASNs == [65001])
+        // It re-encodes to the same octets with the context the decoder chose.
+        #expect(d.items.first?.message?.encode(context: ctx.context.reversed) == update)
+    }
+
+    /// PacketLife's ADD-PATH session (send/receive both ways) with its OPENs cut off: the
+    /// inferred context finds the same path ids as the negotiated one.
+    @Test func addPathSessionWithoutOpens() throws {
+        let name = "../shared/pcaps-public/packetlife_addpath_send-receive_path-ids.cap"
+        guard FileManager.default.fileExists(atPath: Fixtures.path(name)) else {
+            Fixtures.missing("\(name) (PacketLife captures are read from ../shared)")
+            return
         }
+        let full = try Fixtures.decode(name)
+        let negotiated = Self.nlri(full)
+        #expect(full.streams.contains { $0.context.origin == .negotiated && $0.context.context.addPathReceive.contains(.ipv4Unicast) })
+        #expect(negotiated.contains { $0.contains("path-id") })
+        let cap = try CaptureFile(path: Fixtures.path(name))
+        let cut = CaptureDecoder.decode(streams: TCPReassembler.streams(cap, port: 179).map(Self.withoutOpen))
+        #expect(Self.nlri(cut) == negotiated)
+        #expect(cut.streams.allSatisfy { $0.context.origin == .assumed })
+    }
+
+    /// Every announced and withdrawn NLRI, as text with path ids, in order.
+    static func nlri(_ d: CaptureDecoding) -> [String] {
+        d.items.flatMap { item -> [String] in
+            guard case .update(let u)? = item.message else { return [] }
+            return u.nlri.map { "+\($0)" } + u.withdrawn.map { "-\($0)" }
+        }
+    }
+
+    /// The stream without its first message (the OPEN), times and frames kept.
+    static func withoutOpen(_ s: TCPStream) -> TCPStream {
+        guard s.data.count >= 19, s.data[18] == 1 else { return s }
+        let openLength = Int(s.data[16]) << 8 | Int(s.data[17])
+        var t = s
+        t.data = Array(s.data.dropFirst(openLength))
+        let first = s.availability(at: openLength)
+        t.marks = [TCPStream.Mark(offset: 0, time: first.time, frame: first.frame)]
+            + s.marks.filter { $0.offset > openLength }
+                .map { TCPStream.Mark(offset: $0.offset - openLength, time: $0.time, frame: $0.frame) }
+        return t
+    }
+
+    /// tcpdump's ADD-PATH sample is not a valid UPDATE (two MP_REACH_NLRI): reported as the
+    /// RFC 7606 error it is, with the NOTIFICATION, whatever context is assumed.
+    @Test func twoMPReachIsAnError() throws {
+        let d = try Fixtures.decode("Tests/Fixtures/public/tcpdump_addpath_ipv4-ipv6-mp.pcap")
+        guard case .error(let e, _)? = d.items.first?.kind else {
+            Issue.record("expected an error, got \(String(describing: d.items.first?.kind))")
+            return
+        }
+        #expect(e.notification.code == 3 && e.notification.subcode == 1)
+        #expect(d.items.count == 1)
     }
 
     /// PacketLife's mixed 4-octet scenario: a 2-octet speaker mid-session (no OPEN), AS_PATH with

@@ -7,7 +7,8 @@ import Testing
 /// are tcpdump's, BSD-licensed) goes through the decoder without trapping, and each ends in the
 /// outcome written down here: per item, the message type when it decodes (`UPDATE~` when RFC 7606
 /// repaired it, `UPDATE-w` when its routes are treated as withdrawn), `TYPE!code/subcode` with the
-/// NOTIFICATION it maps to when it does not, `framing` for a header problem.
+/// NOTIFICATION it maps to when it does not, `framing` for a header problem; `no-stream` when the
+/// capture holds no TCP payload on port 179 the reader accepts (IP fragments are not reassembled).
 @Suite struct FixtureMalformedTests {
     @Test(arguments: Fixtures.malformedCaptures)
     func outcome(_ name: String) throws {
@@ -37,7 +38,8 @@ import Testing
     }
 
     static func signature(_ d: CaptureDecoding) -> String {
-        d.items.map { item -> String in
+        if d.streams.isEmpty { return "no-stream" }
+        return d.items.map { item -> String in
             switch item.kind {
             case .message(.update(let u), _):
                 return u.treatAsWithdraw ? "UPDATE-w" : u.diagnostics.isEmpty ? "UPDATE" : "UPDATE~"

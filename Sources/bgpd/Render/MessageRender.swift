@@ -110,7 +110,7 @@ enum MessageRender {
         if let a = AttributeRender.line(u.attributes) { out.append(a) }
         let vxlan = AttributeRender.isVXLAN(u.attributes)
         if let r = u.mpReach {
-            out.append("\(r.family) next-hop \(r.nextHop)" + (r.reserved != 0 ? " (reserved octet \(r.reserved))" : ""))
+            out.append("\(r.family) next-hop \(NLRIRender.nextHopText(r.nextHop))" + (r.reserved != 0 ? " (reserved octet \(r.reserved))" : ""))
             out += NLRIRender.lines(r.nlri, sign: "  + ", vxlan: vxlan)
         }
         if !u.nlri.isEmpty {

@@ -96,6 +96,16 @@ enum NLRIRender {
 
     // MARK: Text
 
+    /// `10.0.0.1`, `fe80::1 fe80::1` (global and link-local), or the octets in hex.
+    static func nextHopText(_ nh: NextHop) -> String {
+        switch nh {
+        case .ipv4(let a): return a.description
+        case .ipv6(let a): return a.description
+        case .ipv6Pair(let g, let ll): return "\(g) \(ll)"
+        case .raw(let b): return b.isEmpty ? "(none)" : "\(b.count) octets \(hexString(b))"
+        }
+    }
+
     /// One line per NLRI, prefixed `+ ` (announced) or `- ` (withdrawn).
     static func lines(_ list: NLRIList, sign: String, vxlan: Bool) -> [String] {
         switch list {

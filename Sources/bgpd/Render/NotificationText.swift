@@ -63,6 +63,12 @@ enum NotificationText {
         return NotificationMessage(code: n.data[0], subcode: n.data[1], data: Array(n.data.dropFirst(2)))
     }
 
+    /// Why a Hard Reset carries no wrapped NOTIFICATION.
+    static func hardResetProblem(_ n: NotificationMessage) -> String {
+        n.data.count < 2 ? "\(n.data.count) octets of data, too short for the error code and subcode it must wrap (RFC 8538 section 3)"
+            : "nested too deeply"
+    }
+
     /// `Cease/Hard Reset (6/9)`.
     static func summary(_ n: NotificationMessage) -> String {
         "\(codeName(n.code))/\(subcodeName(code: n.code, subcode: n.subcode)) (\(n.code)/\(n.subcode))"
@@ -86,6 +92,8 @@ enum NotificationText {
         // bound only keeps a hostile capture from recursing without end.
         if let inner = hardResetInner(n), depth < 4 {
             o.set("hard_reset", json(inner, depth: depth + 1))
+        } else if n.code == 6, n.subcode == 9 {
+            o.set("hard_reset_error", hardResetProblem(n))
         }
         return o.value
     }
@@ -101,6 +109,8 @@ enum NotificationText {
         if let inner = hardResetInner(n), depth < 4 {
             out.append("hard reset of:")
             out += lines(inner, depth: depth + 1).map { "  " + $0 }
+        } else if n.code == 6, n.subcode == 9 {
+            out.append("hard reset malformed: " + hardResetProblem(n))
         }
         return out
     }
