@@ -157,6 +157,9 @@ import Testing
         }
         #expect(e.notification.code == 3 && e.notification.subcode == 1)
         #expect(d.items.count == 1)
+        // Without path ids it fails earlier, in the withdrawn routes (3/10): the variant that gets
+        // as far as the second MP_REACH_NLRI is the one kept.
+        #expect(d.streams.first?.context.context.addPathReceive.contains(.ipv4Unicast) == true)
     }
 
     /// PacketLife's mixed 4-octet scenario: a 2-octet speaker mid-session (no OPEN), AS_PATH with

@@ -9,7 +9,7 @@ import BGP
 /// Captures often start after the OPENs. Then every variant that the OPENs we did see allow
 /// (4- or 2-octet AS, ADD-PATH on each subset of the unicast and EVPN families) decodes every
 /// UPDATE of the direction, and the variant that decodes most cleanly wins: fewest messages in
-/// error, then fewest RFC 7606 repairs, then fewest that do not re-encode to their own bytes, then
+/// error, then fewest of those failing in NLRI or AS_PATH parsing, then fewest RFC 7606 repairs, then fewest that do not re-encode to their own bytes, then
 /// fewest implausible NLRI (duplicates, repeated default routes). Ties go to 4-octet AS and to
 /// fewer ADD-PATH families. tshark guesses path identifiers per prefix; deciding per direction
 /// keeps one story for the whole stream and says what it was.
@@ -122,12 +122,17 @@ enum ContextInference {
     /// How cleanly a context decodes a direction's UPDATEs; lower is better.
     struct Score: Comparable {
         var errors = 0
+        /// Errors of the kind a wrong guess causes: NLRI that do not parse (3/10), an AS_PATH
+        /// that does not parse (3/11), a family's NLRI rejected (AFI/SAFI disable). Among
+        /// variants that all fail on a message, the one failing for another reason got further.
+        var parseErrors = 0
         var repairs = 0
         var mismatches = 0
         var implausible = 0
 
         static func < (a: Score, b: Score) -> Bool {
-            (a.errors, a.repairs, a.mismatches, a.implausible) < (b.errors, b.repairs, b.mismatches, b.implausible)
+            (a.errors, a.parseErrors, a.repairs, a.mismatches, a.implausible)
+                < (b.errors, b.parseErrors, b.repairs, b.mismatches, b.implausible)
         }
     }
 
@@ -139,6 +144,12 @@ enum ContextInference {
                 message = try BGPMessage.decode(bytes, context: ctx)
             } catch {
                 s.errors += 1
+                if error.notification.code == NotificationCode.update.rawValue,
+                   error.notification.subcode == UpdateErrorSubcode.invalidNetworkField.rawValue
+                    || error.notification.subcode == UpdateErrorSubcode.malformedASPath.rawValue
+                    || error.action == .afiSafiDisable {
+                    s.parseErrors += 1
+                }
                 continue
             }
             guard case .update(let u) = message else { continue }
