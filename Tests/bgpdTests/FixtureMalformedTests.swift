@@ -5,10 +5,10 @@ import Testing
 
 /// Every capture in ../shared/pcaps-public/malformed (copied into Tests/Fixtures/malformed: they
 /// are tcpdump's, BSD-licensed) goes through the decoder without trapping, and each ends in the
-/// outcome written down here: per item, the message type when it decodes (`UPDATE~` when RFC 7606
-/// repaired it, `UPDATE-w` when its routes are treated as withdrawn), `TYPE!code/subcode` with the
-/// NOTIFICATION it maps to when it does not, `framing` for a header problem; `no-stream` when the
-/// capture holds no TCP payload on port 179 the reader accepts (IP fragments are not reassembled).
+/// outcome written down here, counted per kind of item: the message type when it decodes
+/// (`UPDATE~` when RFC 7606 repaired it, `UPDATE-w` when its routes are treated as withdrawn),
+/// `TYPE!code/subcode` with the NOTIFICATION it maps to when it does not, `framing` for a header
+/// problem; `no-stream` when the capture holds no TCP payload on port 179 the reader accepts.
 @Suite struct FixtureMalformedTests {
     @Test(arguments: Fixtures.malformedCaptures)
     func outcome(_ name: String) throws {
@@ -37,20 +37,27 @@ import Testing
         }
     }
 
+    /// The outcomes of all items, counted, in order of first appearance: `UPDATE 3, UPDATE!3/2 1, framing 1`.
     static func signature(_ d: CaptureDecoding) -> String {
         if d.streams.isEmpty { return "no-stream" }
-        return d.items.map { item -> String in
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for item in d.items {
+            let key: String
             switch item.kind {
             case .message(.update(let u), _):
-                return u.treatAsWithdraw ? "UPDATE-w" : u.diagnostics.isEmpty ? "UPDATE" : "UPDATE~"
+                key = u.treatAsWithdraw ? "UPDATE-w" : u.diagnostics.isEmpty ? "UPDATE" : "UPDATE~"
             case .message(let m, _):
-                return m.type.description
+                key = m.type.description
             case .error(let e, let bytes):
-                return "\(DecodeOutput.typeName(bytes))!\(e.notification.code)/\(e.notification.subcode)"
+                key = "\(DecodeOutput.typeName(bytes))!\(e.notification.code)/\(e.notification.subcode)"
             case .framing:
-                return "framing"
+                key = "framing"
             }
-        }.joined(separator: " ")
+            if counts[key] == nil { order.append(key) }
+            counts[key, default: 0] += 1
+        }
+        return order.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
     }
 
     /// Filled in from the decoder's output and checked by hand against what each file holds
