@@ -29,9 +29,16 @@ struct DecodeCommand: ParsableCommand {
         do {
             capture = try CaptureFile(path: file)
         } catch {
-            throw ValidationError("cannot read \(file): \(error.message)")
+            // CaptureError names the file when the file system refused it; add it otherwise.
+            let what = error.message.hasPrefix(file) ? error.message : "\(file): \(error.message)"
+            throw DecodeFailure(description: "cannot read \(what)")
         }
         let decoded = CaptureDecoder.decode(capture, port: port == 0 ? nil : port)
         return json ? DecodeOutput.jsonLines(decoded) : DecodeOutput.textLines(decoded)
     }
+}
+
+/// A failure `bgpd decode` reports as a one-line error (no usage text: the arguments were fine).
+struct DecodeFailure: Error, CustomStringConvertible {
+    var description: String
 }

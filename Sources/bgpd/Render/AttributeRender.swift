@@ -74,7 +74,8 @@ enum AttributeRender {
         o.set("large_communities", a.largeCommunities.map { .array($0.map { .string($0.description) }) })
         if !a.other.isEmpty {
             o.set("other", .array(a.other.map { r in
-                .object([("code", .int(Int(r.code))), ("flags", .int(Int(r.flags))), ("value", .string(hexString(r.value)))])
+                .object([("code", .int(Int(r.code))), ("name", .string(attributeName(r.code))),
+                         ("flags", .int(Int(r.flags))), ("value", .string(hexString(r.value)))])
             }))
         }
         return o.value
@@ -121,8 +122,43 @@ enum AttributeRender {
             parts.append(s)
         }
         if let l = a.largeCommunities { parts.append("large-communities " + l.map(\.description).joined(separator: " ")) }
-        for r in a.other { parts.append("attribute \(r.code) flags 0x\(hexString([r.flags])) \(r.value.count) octets \(hexString(r.value))") }
+        for r in a.other {
+            parts.append("\(attributeName(r.code)) (attribute \(r.code), flags 0x\(hexString([r.flags]))) \(r.value.count) octets \(hexString(r.value))")
+        }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// IANA "BGP Path Attributes" names for codes kept raw (unknown to the codec, or of families
+    /// it does not interpret).
+    static func attributeName(_ code: UInt8) -> String {
+        switch code {
+        case 1: return "ORIGIN"
+        case 2: return "AS_PATH"
+        case 3: return "NEXT_HOP"
+        case 4: return "MULTI_EXIT_DISC"
+        case 5: return "LOCAL_PREF"
+        case 6: return "ATOMIC_AGGREGATE"
+        case 7: return "AGGREGATOR"
+        case 8: return "COMMUNITIES"
+        case 9: return "ORIGINATOR_ID"
+        case 10: return "CLUSTER_LIST"
+        case 14: return "MP_REACH_NLRI"
+        case 15: return "MP_UNREACH_NLRI"
+        case 16: return "EXTENDED_COMMUNITIES"
+        case 17: return "AS4_PATH"
+        case 18: return "AS4_AGGREGATOR"
+        case 22: return "PMSI_TUNNEL"
+        case 23: return "TUNNEL_ENCAPSULATION"
+        case 25: return "IPV6_EXTENDED_COMMUNITIES"
+        case 26: return "AIGP"
+        case 29: return "BGP-LS"
+        case 32: return "LARGE_COMMUNITY"
+        case 33: return "BGPSEC_PATH"
+        case 35: return "ONLY_TO_CUSTOMER"
+        case 40: return "PREFIX_SID"
+        case 128: return "ATTR_SET"
+        default: return "UNKNOWN"
+        }
     }
 
     /// The UPDATE carries the VXLAN encapsulation extended community (RFC 9012, tunnel type 8),

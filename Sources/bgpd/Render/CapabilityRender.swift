@@ -120,8 +120,12 @@ enum CapabilityRender {
         case .fqdn(let h, let d):
             let host = String(decoding: h, as: UTF8.self), dom = String(decoding: d, as: UTF8.self)
             return "fqdn \(host)" + (dom.isEmpty ? "" : ".\(dom)")
+        case .unknown(9, let v) where v.count == 1:
+            // RFC 9234 section 4.1.
+            let roles = ["provider", "route-server", "route-server-client", "customer", "peer"]
+            return "bgp-role " + (Int(v[0]) < roles.count ? roles[Int(v[0])] : "value \(v[0])")
         case .unknown(let code, let v):
-            return "\(name(code: code)) (code \(code)) \(v.isEmpty ? "" : hexString(v))"
+            return "\(name(code: code)) (code \(code))" + (v.isEmpty ? "" : " " + hexString(v))
         }
     }
 }
