@@ -10,6 +10,10 @@ import Testing
 @Suite struct FixtureRoundTripTests {
     @Test(arguments: Fixtures.sessionCaptures)
     func everyMessageDecodesAndReencodes(_ name: String) throws {
+        try KnownCases.whenReadable(name) { try Self.check(name) }
+    }
+
+    static func check(_ name: String) throws {
         let d = try Fixtures.decode(name)
         var decoded = 0
         var nonCanonical: [String] = []
@@ -97,6 +101,23 @@ enum KnownCases {
         "Tests/Fixtures/public/pmacct_vpnv4-vpnv6_enhanced-rr.pcap": pmacctReplay(1),
         "Tests/Fixtures/public/pmacct_vpnv4_atomic-agg_aggregator.pcap": pmacctReplay(2),
     ]
+
+    /// Captures whose link layer Sources/Capture does not read yet: everything about them is a
+    /// known issue, and when Capture learns them the tests say so (the issue stops being recorded).
+    static let unreadable: [String: String] = [
+        "../shared/pcaps-public/packetlife_cisco_4byte-asn_full-support.cap": ciscoHDLC,
+        "../shared/pcaps-public/packetlife_cisco_4byte-asn_mixed_as4path.cap": ciscoHDLC,
+        "../shared/pcaps-public/packetlife_cisco_vpnv4_ospf-extcomm.cap": ciscoHDLC + ", with an MPLS label stack before IP",
+    ]
+    static let ciscoHDLC = "link type 104 (Cisco HDLC) is not read by Capture.PacketDecoder"
+
+    static func whenReadable(_ name: String, _ body: () throws -> Void) rethrows {
+        if let reason = unreadable[name] {
+            withKnownIssue(Comment(rawValue: reason)) { try body() }
+        } else {
+            try body()
+        }
+    }
 
     /// pmacct's replays carry the OPEN on the SYN and number it from the SYN's own sequence
     /// number; the reassembler (RFC 793: data starts at SYN + 1) then loses the first octet of
