@@ -54,9 +54,9 @@ import Testing
 
     @Test func sharedCapturesArePresent() {
         let packetlife = Fixtures.sessionCaptures.filter { $0.contains("/packetlife_") }
-        if packetlife.count < 13 {
+        if packetlife.count < 11 {
             Fixtures.missing("../shared/pcaps-public (PacketLife captures) is not beside the repository: "
-                             + "found \(packetlife.count) of 13")
+                             + "found \(packetlife.count) of 11")
         }
     }
 }
