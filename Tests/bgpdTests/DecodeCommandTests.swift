@@ -94,6 +94,30 @@ import Testing
         #expect(ext.contains { $0["kind"] as? String == "encapsulation" && $0["value"] as? String == "8" })
     }
 
+    /// Every field name `--json` prints for any fixture is documented in docs/decode-json.md.
+    @Test func everyJSONFieldIsDocumented() throws {
+        let doc = try String(contentsOfFile: Fixtures.root + "/docs/decode-json.md", encoding: .utf8)
+        var keys = Set<String>()
+        func collect(_ v: Any) {
+            if let d = v as? [String: Any] {
+                for (k, child) in d {
+                    keys.insert(k)
+                    collect(child)
+                }
+            } else if let a = v as? [Any] {
+                a.forEach(collect)
+            }
+        }
+        for name in Fixtures.sessionCaptures + Fixtures.malformedCaptures {
+            for line in DecodeOutput.jsonLines(try Fixtures.decode(name)) {
+                collect(try JSONSerialization.jsonObject(with: Data(line.utf8)))
+            }
+        }
+        #expect(keys.count > 80)
+        let undocumented = keys.filter { !doc.contains("`\($0)`") && !doc.contains("`\($0).") && !doc.contains(".\($0)`") }
+        #expect(undocumented.isEmpty, "not in docs/decode-json.md: \(undocumented.sorted())")
+    }
+
     /// The binary prints exactly what the function returns.
     @Test func builtBinaryMatches() throws {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
