@@ -75,7 +75,7 @@ import Testing
         #expect(text.contains("[2] rd 10.0.0.2:100 tag 0 mac 02:00:00:00:aa:02 vni 100"))
         #expect(text.contains("[3] rd 10.0.0.1:100 tag 0 originator 10.0.0.1"))
         #expect(text.contains("RT:65100:100"))
-        #expect(text.contains("ET:8 (VXLAN)"))
+        #expect(text.contains("ext-communities ET:8 RT:65100:100"))
         #expect(text.contains("pmsi-tunnel ingress-replication"))
         #expect(text.contains("l2vpn-evpn withdrawn"))
 

@@ -111,7 +111,7 @@ enum AttributeRender {
         if let o = a.originatorID { parts.append("originator-id \(o)") }
         if let c = a.clusterList { parts.append("cluster-list " + c.map(\.description).joined(separator: " ")) }
         if let e = a.extendedCommunities {
-            parts.append("ext-communities " + e.map { ExtendedCommunityText($0).short }.joined(separator: " "))
+            parts.append("ext-communities " + e.map(\.description).joined(separator: " "))
         }
         if let p = a.as4Path { parts.append("as4-path \(p)") }
         if let g = a.as4Aggregator { parts.append("as4-aggregator \(g.asn) \(g.address)") }
@@ -164,6 +164,6 @@ enum AttributeRender {
     /// The UPDATE carries the VXLAN encapsulation extended community (RFC 9012, tunnel type 8),
     /// so EVPN labels are VNIs (RFC 8365 section 5.1.3).
     static func isVXLAN(_ a: PathAttributes) -> Bool {
-        a.extendedCommunities?.contains { $0.type == 0x03 && $0.subtype == 0x0C && UInt16(truncatingIfNeeded: $0.value) == 8 } ?? false
+        a.extendedCommunities?.contains { $0.kind == .encapsulation(tunnelType: TunnelEncapsulation.vxlan.rawValue) } ?? false
     }
 }
