@@ -52,6 +52,21 @@ import Testing
         }
     }
 
+    /// The script that regenerates frr-script/ parses, and writes the files that are committed.
+    @Test func captureScriptParses() throws {
+        let script = Fixtures.root + "/scripts/capture-frr-fixtures.sh"
+        #expect(FileManager.default.isExecutableFile(atPath: script))
+        let bash = try #require(Run.which("bash"))
+        for file in [script, Fixtures.root + "/scripts/lab/frr-lab.sh"] {
+            let r = try Run.run(bash, ["-n", file])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+        }
+        let text = try String(contentsOfFile: script, encoding: .utf8)
+        for rel in Fixtures.captures(in: "Tests/Fixtures/frr-script") {
+            #expect(text.contains(Fixtures.name(rel)), "\(rel) is not produced by the script")
+        }
+    }
+
     @Test func sharedCapturesArePresent() {
         let packetlife = Fixtures.sessionCaptures.filter { $0.contains("/packetlife_") }
         if packetlife.count < 11 {
