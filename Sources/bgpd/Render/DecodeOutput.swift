@@ -84,12 +84,19 @@ enum DecodeOutput {
 
     /// Seconds since `start` with nanosecond digits: `1.310387000`.
     static func relative(_ t: Timestamp, _ start: Timestamp) -> String {
-        let nanos = (t.seconds - start.seconds) * 1_000_000_000 + Int64(t.nanoseconds) - Int64(start.nanoseconds)
-        let sign = nanos < 0 ? "-" : ""
-        let m = nanos.magnitude
-        var frac = String(m % 1_000_000_000)
-        frac = String(repeating: "0", count: 9 - frac.count) + frac
-        return "\(sign)\(m / 1_000_000_000).\(frac)"
+        // Seconds and nanoseconds apart, without multiplying: a pcapng timestamp can be large
+        // enough for seconds x 10^9 to overflow, and a capture file must never make us trap.
+        let later = start < t || start == t
+        let (a, b) = later ? (t, start) : (start, t)
+        var seconds = a.seconds.subtractingReportingOverflow(b.seconds).partialValue.magnitude
+        var nanos = Int64(a.nanoseconds % 1_000_000_000) - Int64(b.nanoseconds % 1_000_000_000)
+        if nanos < 0 {
+            nanos += 1_000_000_000
+            seconds = seconds.subtractingReportingOverflow(1).partialValue
+        }
+        var frac = String(nanos)
+        frac = String(repeating: "0", count: max(0, 9 - frac.count)) + frac
+        return "\(later ? "" : "-")\(seconds).\(frac)"
     }
 
     // MARK: Text
