@@ -76,7 +76,8 @@ extension Decision {
         let bws = bandwidths.map { $0 ?? 0 }
         let top = bws.max() ?? 1
         var ws = bws.map { w -> UInt32 in
-            let v = (Double(w) / Double(top) * 100).rounded()
+            // Round half up by truncation (no libm here).
+            let v = Double(w) / Double(top) * 100 + 0.5
             return UInt32(max(1, min(100, v)))
         }
         var g = ws[0]

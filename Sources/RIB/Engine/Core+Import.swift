@@ -44,7 +44,7 @@ extension Core {
         guard let r = f.table.findRecord(e, peer: UInt16(truncatingIfNeeded: slot), pathID: pathID, kind: kind)
         else { return false }
         if f.table.recFlags[r].contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
-        releaseAttr(f.table.removeRecord(e, r))
+        releaseAttr(f.removeRecord(e, r))
         return true
     }
 

@@ -16,7 +16,7 @@ extension Core {
                 if retainStale {
                     f.table.setFlags(i, f.table.recFlags[i].union(.stale))
                 } else {
-                    releaseAttr(f.table.removeRecord(e, i))
+                    releaseAttr(f.removeRecord(e, i))
                 }
             }
             if touched { decide(&f, e) }
@@ -39,7 +39,7 @@ extension Core {
                 guard f.table.recPeer[i] == peer, f.table.recFlags[i].contains(.stale) else { continue }
                 let pathID = f.table.recPathID[i]
                 if f.table.recFlags[i].contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
-                releaseAttr(f.table.removeRecord(e, i))
+                releaseAttr(f.removeRecord(e, i))
                 if !removedIDs.contains(pathID) { removedIDs.append(pathID) }
             }
             guard !removedIDs.isEmpty else { continue }

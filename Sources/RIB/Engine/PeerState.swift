@@ -67,4 +67,11 @@ struct FamilyTable<Key: RouteKey>: Sendable {
     var bestCount = 0
 
     init() {}
+
+    /// Unlinks and frees a record, keeping the Loc-RIB count right when it was the best path
+    /// (the destination has no best path until it is decided again). Returns its attribute id.
+    mutating func removeRecord(_ e: Int, _ r: Int) -> UInt32 {
+        if table.recFlags[r].contains(.best) { bestCount -= 1 }
+        return table.removeRecord(e, r)
+    }
 }

@@ -68,6 +68,11 @@ extension RIB {
                           peers: peers, attributeSets: core.attrs.liveCount, nextHops: core.nextHops.count)
     }
 
+    /// Whether a peer's session is up as far as the RIB knows.
+    public func isPeerUp(_ peer: PeerID) -> Bool {
+        core.slot(peer).map { core.peers[$0].up } ?? false
+    }
+
     /// The counters of one peer in one family.
     public func counters(peer: PeerID, family: Family) -> PeerCounters {
         guard let s = core.slot(peer), let fi = FamilyIndex(family) else { return PeerCounters() }
