@@ -18,19 +18,22 @@ extension Decision {
     /// as above) from the same neighbour AS, or, with `multipathRelax`, from any neighbour AS
     /// (AS_PATH length is already equal then) provided it has the lowest MED of its own AS among
     /// such paths. It is ordered best first, then by the remaining tie-breakers, and cut at
-    /// `maximumPaths`. Returns indices into `cands`.
-    static func select(_ cands: [Candidate], options: DecisionOptions) -> (best: Int, multipath: [Int])? {
+    /// `maximumPaths`. Returns the best path's index into `cands` and leaves the ECMP set in
+    /// `members`; `winners` is scratch space (both reused to avoid allocating per destination).
+    static func select(_ cands: [Candidate], options: DecisionOptions, winners: inout [Int],
+                       members: inout [Int]) -> Int? {
+        members.removeAll(keepingCapacity: true)
         if cands.isEmpty { return nil }
-        if cands.count == 1 { return (0, [0]) }
+        if cands.count == 1 {
+            members.append(0)
+            return 0
+        }
         let always = options.alwaysCompareMED
-        var best: Int
+        var best = 0
         if always {
-            best = 0
-            for i in 1..<cands.count where compare(cands[i], cands[best], compareMED: true)?.aWins == true {
-                best = i
-            }
+            for i in 1..<cands.count where compare(cands[i], cands[best], compareMED: true)?.aWins == true { best = i }
         } else {
-            var winners: [Int] = []   // the best of each neighbour AS
+            winners.removeAll(keepingCapacity: true)   // the best of each neighbour AS
             for i in 0..<cands.count {
                 if let w = winners.firstIndex(where: { cands[$0].neighbourAS == cands[i].neighbourAS }) {
                     if compare(cands[i], cands[winners[w]], compareMED: true)?.aWins == true { winners[w] = i }
@@ -44,25 +47,27 @@ extension Decision {
             }
         }
         let b = cands[best]
-        var members: [Int] = []
         for i in 0..<cands.count where i != best {
             let c = cands[i]
             let sameAS = c.neighbourAS == b.neighbourAS
             guard sameAS || options.multipathRelax else { continue }
             if compare(b, c, compareMED: always || sameAS, through: .igpCost) == nil { members.append(i) }
         }
-        if options.multipathRelax && !always && !members.isEmpty {
+        if options.multipathRelax && !always && members.count > 1 {
             // A path from another AS joins only with the lowest MED of its AS among the equals.
-            var lowest: [UInt32: UInt32] = [:]
-            for i in members where cands[i].neighbourAS != b.neighbourAS {
-                let c = cands[i]
-                lowest[c.neighbourAS] = min(lowest[c.neighbourAS] ?? c.med, c.med)
+            let all = members
+            members.removeAll { m in
+                let c = cands[m]
+                return c.neighbourAS != b.neighbourAS
+                    && all.contains { cands[$0].neighbourAS == c.neighbourAS && cands[$0].med < c.med }
             }
-            members.removeAll { cands[$0].neighbourAS != b.neighbourAS && cands[$0].med != lowest[cands[$0].neighbourAS] }
         }
-        members.sort { compare(cands[$0], cands[$1], compareMED: false)?.aWins ?? false }
-        let set = [best] + members.prefix(max(0, options.maximumPaths - 1))
-        return (best, set)
+        if members.count > 1 {
+            members.sort { compare(cands[$0], cands[$1], compareMED: false)?.aWins ?? false }
+        }
+        if members.count > options.maximumPaths - 1 { members.removeLast(members.count - max(0, options.maximumPaths - 1)) }
+        members.insert(best, at: 0)
+        return best
     }
 
     /// FIB weights for an ECMP set whose paths carry link bandwidths: proportional, scaled so the

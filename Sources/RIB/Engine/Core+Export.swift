@@ -74,7 +74,7 @@ extension Core {
                 v = policy.attributeVerdicts(attrs.attributes(attr), family: K.familyIndex.family)
                 verdicts[attr] = v
             }
-            outcome = policy.outcome(verdicts: v, prefix: t.keys[e].ipPrefix)
+            outcome = policy.outcome(verdicts: v, prefix: t.key(e).ipPrefix)
             guard outcome.accepted else { return 0 }
         }
         let key = ExportKey(attr: attr, source: src, outcome: outcome)
@@ -161,7 +161,7 @@ extension Core {
             }
             f.adjOut[p][e] = want
             releaseAttr(have)
-            let key = f.table.keys[e]
+            let key = f.table.key(e)
             if want == 0 {
                 withdrawn.append((key, pathID))
                 count(p, fi, sent: -1)
@@ -190,18 +190,18 @@ extension Core {
         guard p < f.adjOut.count else { return }
         for id in f.adjOut[p] where id != 0 { releaseAttr(id) }
         f.adjOut[p] = []
-        peers[p].counters[K.familyIndex.rawValue].sent = 0
+        counters[counterIndex(p, K.familyIndex)].sent = 0
     }
 
     /// Ends a call for one family: exports the touched destinations to every peer that may get
     /// them, then frees destinations left with nothing.
     mutating func finish<K: RouteKey>(_ f: inout FamilyTable<K>) {
         guard !f.changed.isEmpty else { return }
-        let family = K.familyIndex.family
-        for p in 1..<peers.count where peers[p].carries(family) && !exportsNothing(p) {
+        let bit = UInt8(1) << UInt8(K.familyIndex.rawValue)
+        for p in 1..<peers.count where peers[p].exportMask & bit != 0 {
             syncAdjOut(&f, slot: p, entries: f.changed)
         }
-        for e in f.changed where f.table.isLive(e) && f.table.head[e] == 0 && f.table.installed[e] == 0 {
+        for e in f.changed where f.table.isLive(e) && f.table.head(e) == 0 && f.table.installed(e) == 0 {
             if f.adjOut.contains(where: { e < $0.count && $0[e] != 0 }) { continue }
             f.table.removeEntry(e)
         }

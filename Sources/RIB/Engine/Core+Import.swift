@@ -65,33 +65,46 @@ extension Core {
     /// loop checks, the pre-policy copy (soft reconfiguration), import policy, interning, and the
     /// decision for each destination. Policy runs its attribute tests once; the prefix tests per
     /// destination; actions once per distinct outcome.
-    mutating func announce<K: RouteKey>(_ f: inout FamilyTable<K>, slot: Int, items: [(K, UInt32)],
-                                        received: RouteAttributes) {
-        let ps = peers[slot]
+    mutating func announce<K: RouteKey>(_ f: inout FamilyTable<K>, slot: Int, items: some Sequence<(K, UInt32)>,
+                                        received: consuming RouteAttributes) {
+        let interface = peers[slot].info.interfaceIndex
         var raw = received
-        if raw.nextHop?.linkLocal != nil, let i = ps.info.interfaceIndex { raw.scope = i }
+        if raw.nextHop?.linkLocal != nil, let i = interface { raw.scope = i }
         // RFC 4271 5.1.5: LOCAL_PREF received from an external peer MUST be ignored.
-        if ps.external { raw.path.localPref = nil }
+        if peers[slot].external { raw.path.localPref = nil }
         let refused = isLoop(raw) || Core.nextHopKey(raw) == nil
-        let soft = ps.info.softReconfiguration
+        let soft = peers[slot].info.softReconfiguration
         let rawID: UInt32 = soft ? internPath(raw) : 0
-        let policy = ps.importPolicy
+        let policy = peers[slot].importPolicy
         let verdicts = refused || policy.isTrivial ? [] : policy.attributeVerdicts(raw, family: K.familyIndex.family)
         let constant: PolicyOutcome? = refused ? .reject
             : policy.isTrivial ? (policy.defaultDisposition == .accept ? .accept : .reject)
             : policy.dependsOnPrefix ? nil : policy.outcome(verdicts: verdicts, prefix: nil)
+        // With a constant outcome (the usual case) the attributes are interned once, up front.
+        let constantID: UInt32 = constant.map { $0.accepted ? importAttributes(raw, policy: policy, outcome: $0, interface: interface) : 0 } ?? 0
         var held: [PolicyOutcome: UInt32] = [:]
+        warmSink &+= f.table.warm(items.lazy.map(\.0))
         for (key, pathID) in items {
             let e = f.table.entry(for: key)
+            if constantID != 0 && !soft && f.table.head(e) == 0 {
+                // A destination seen for the first time: nothing to look up or replace.
+                attrs.retain(constantID)
+                f.table.addRecord(e, peer: UInt16(truncatingIfNeeded: slot), pathID: pathID, flags: .candidate, attr: constantID)
+                count(slot, K.familyIndex, received: 1, accepted: 1)
+                decide(&f, e)
+                continue
+            }
             let had = hasRecord(f.table, e, slot, pathID)
             if soft { setRecord(&f, e, slot, pathID, .prePolicy, rawID) }
-            let outcome = constant ?? policy.outcome(verdicts: verdicts, prefix: key.ipPrefix)
-            var attr: UInt32 = 0
-            if outcome.accepted {
-                if let id = held[outcome] {
+            var attr = constantID
+            if constant == nil {
+                let outcome = policy.outcome(verdicts: verdicts, prefix: key.ipPrefix)
+                if !outcome.accepted {
+                    attr = 0
+                } else if let id = held[outcome] {
                     attr = id
                 } else {
-                    attr = importAttributes(raw, policy: policy, outcome: outcome, peer: ps)
+                    attr = importAttributes(raw, policy: policy, outcome: outcome, interface: interface)
                     held[outcome] = attr
                 }
             }
@@ -100,22 +113,23 @@ extension Core {
             decide(&f, e)
         }
         releaseAttr(rawID)
+        releaseAttr(constantID)
         for id in held.values { releaseAttr(id) }
     }
 
     /// Applies import policy actions to received attributes and interns the result (one
     /// reference for the caller).
     mutating func importAttributes(_ raw: RouteAttributes, policy: Policy, outcome: PolicyOutcome,
-                                   peer: PeerState) -> UInt32 {
+                                   interface: UInt32?) -> UInt32 {
         if outcome.applied.isEmpty { return internPath(raw) }
         var a = raw
         policy.apply(outcome, to: &a, context: PolicyContext(localAS: config.localAS, selfNextHop: nil, selfLinkLocal: nil))
-        a.scope = a.nextHop?.linkLocal != nil ? (peer.info.interfaceIndex ?? 0) : 0
+        a.scope = a.nextHop?.linkLocal != nil ? (interface ?? 0) : 0
         return internPath(a)
     }
 
     /// Withdraws routes of one family from one peer.
-    mutating func withdraw<K: RouteKey>(_ f: inout FamilyTable<K>, slot: Int, items: [(K, UInt32)]) {
+    mutating func withdraw<K: RouteKey>(_ f: inout FamilyTable<K>, slot: Int, items: some Sequence<(K, UInt32)>) {
         for (key, pathID) in items {
             guard let e = f.table.find(key) else { continue }
             var removed = false
@@ -147,11 +161,11 @@ extension Core {
                 let refused = isLoop(raw) || Core.nextHopKey(raw) == nil
                 let outcome = refused ? .reject
                     : policy.outcome(verdicts: policy.attributeVerdicts(raw, family: K.familyIndex.family),
-                                     prefix: f.table.keys[e].ipPrefix)
+                                     prefix: f.table.key(e).ipPrefix)
                 var attr: UInt32 = 0
                 if outcome.accepted {
                     if let id = held[rawID]?[outcome] { attr = id } else {
-                        attr = importAttributes(raw, policy: policy, outcome: outcome, peer: peers[slot])
+                        attr = importAttributes(raw, policy: policy, outcome: outcome, interface: peers[slot].info.interfaceIndex)
                         held[rawID, default: [:]][outcome] = attr
                     }
                 }

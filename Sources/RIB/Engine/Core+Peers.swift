@@ -22,8 +22,8 @@ extension Core {
             if touched { decide(&f, e) }
         }
         if !retainStale {
-            peers[slot].counters[K.familyIndex.rawValue].received = 0
-            peers[slot].counters[K.familyIndex.rawValue].accepted = 0
+            counters[counterIndex(slot, K.familyIndex)].received = 0
+            counters[counterIndex(slot, K.familyIndex)].accepted = 0
         }
     }
 

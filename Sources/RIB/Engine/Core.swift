@@ -27,12 +27,20 @@ struct Core: Sendable {
     var options: DecisionOptions
     var peers: [PeerState]
     var slotOf: [PeerID: Int] = [:]
+    /// Per peer slot and family (`slot * 3 + FamilyIndex`), flat so that counting is one store.
+    var counters: [PeerCounters] = [PeerCounters(), PeerCounters(), PeerCounters()]
+    /// The last peer looked up: UPDATEs come in runs from one peer.
+    private var lastPeer: (PeerID, Int)?
     var attrs = AttributeStore()
     var nextHops: NextHopTable
     var sets = NextHopSetTable()
     var out = OutputBuilder()
-    /// Reused buffer for the decision process.
+    /// Reused buffers for the decision process.
     var scratch: [Candidate] = []
+    var scratchWinners: [Int] = []
+    var scratchMembers: [Int] = []
+    /// Where `PathTable.warm` results go (never read).
+    var warmSink: UInt32 = 0
 
     init(config: RIBConfig) {
         self.config = config
@@ -89,13 +97,33 @@ struct Core: Sendable {
 
     // MARK: peers
 
-    func slot(_ id: PeerID) -> Int? { slotOf[id] }
+    mutating func slot(_ id: PeerID) -> Int? {
+        if let (p, s) = lastPeer, p == id { return s }
+        guard let s = slotOf[id] else { return nil }
+        lastPeer = (id, s)
+        return s
+    }
+
+    func lookupSlot(_ id: PeerID) -> Int? { slotOf[id] }
+
+    /// Adds a peer slot.
+    mutating func addPeer(_ state: PeerState) -> Int {
+        precondition(peers.count < Int(UInt16.max), "too many peers")
+        let s = peers.count
+        peers.append(state)
+        counters += [PeerCounters(), PeerCounters(), PeerCounters()]
+        slotOf[state.info.id] = s
+        return s
+    }
+
+    @inline(__always) func counterIndex(_ slot: Int, _ f: FamilyIndex) -> Int { slot &* 3 &+ f.rawValue }
 
     /// Adds `n` to a counter of a peer.
     @inline(__always) mutating func count(_ slot: Int, _ f: FamilyIndex, received: Int = 0, accepted: Int = 0, sent: Int = 0) {
-        peers[slot].counters[f.rawValue].received += received
-        peers[slot].counters[f.rawValue].accepted += accepted
-        peers[slot].counters[f.rawValue].sent += sent
+        let i = counterIndex(slot, f)
+        counters[i].received += received
+        counters[i].accepted += accepted
+        counters[i].sent += sent
     }
 
     mutating func emit(_ peer: PeerID, _ step: ExportStep) {

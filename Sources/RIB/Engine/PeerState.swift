@@ -17,15 +17,16 @@ public struct PeerCounters: Hashable, Sendable {
 /// routes.
 struct PeerState: Sendable {
     var info: PeerInfo
-    var up: Bool
+    var up: Bool { didSet { exportMask = computeExportMask() } }
+    /// Bit `FamilyIndex` set when the peer is up, carries the family and its export policy can
+    /// let something through: the per-UPDATE export pass reads this one byte per peer.
+    private(set) var exportMask: UInt8 = 0
     var external: Bool
     var importPolicy: Policy
     var exportPolicy: Policy
     /// The peer address as two integers (decision tie-breaker).
     var addressHigh: UInt64
     var addressLow: UInt64
-    /// Indexed by `FamilyIndex`.
-    var counters: [PeerCounters] = [PeerCounters(), PeerCounters(), PeerCounters()]
 
     init(info: PeerInfo, config: RIBConfig, up: Bool) {
         self.info = info
@@ -40,6 +41,7 @@ struct PeerState: Sendable {
         case .v4(let a): addressHigh = 0; addressLow = UInt64(a.value)
         case .v6(let a): addressHigh = a.high; addressLow = a.low
         }
+        exportMask = computeExportMask()
     }
 
     /// The local pseudo-peer.
@@ -49,6 +51,13 @@ struct PeerState: Sendable {
         s.addressHigh = 0
         s.addressLow = 0
         return s
+    }
+
+    private func computeExportMask() -> UInt8 {
+        guard up, !(exportPolicy.isTrivial && exportPolicy.defaultDisposition == .reject) else { return 0 }
+        var m: UInt8 = 0
+        for f in FamilyIndex.allCases where info.families.contains(f.family) { m |= 1 << UInt8(f.rawValue) }
+        return m
     }
 
     /// Whether routes of `family` are exchanged with the peer.

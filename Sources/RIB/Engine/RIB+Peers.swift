@@ -11,15 +11,11 @@ extension RIB {
         let slot: Int
         if let s = core.slot(info.id) {
             if core.peers[s].up { output = peerDown(info.id, retainStale: false) }
-            let counters = core.peers[s].counters
+            // Counters of routes retained stale from the previous session stay.
             core.peers[s] = PeerState(info: info, config: core.config, up: true)
-            core.peers[s].counters = counters.map { var c = $0; c.sent = 0; return c }
             slot = s
         } else {
-            precondition(core.peers.count < Int(UInt16.max), "too many peers")
-            slot = core.peers.count
-            core.peers.append(PeerState(info: info, config: core.config, up: true))
-            core.slotOf[info.id] = slot
+            slot = core.addPeer(PeerState(info: info, config: core.config, up: true))
         }
         for family in info.families.sorted() {
             switch family {
@@ -76,8 +72,7 @@ extension RIB {
         var info = old.info
         info.importPolicy = importPolicy
         info.exportPolicy = exportPolicy
-        var fresh = PeerState(info: info, config: core.config, up: old.up)
-        fresh.counters = old.counters
+        let fresh = PeerState(info: info, config: core.config, up: old.up)
         core.peers[slot] = fresh
         guard old.up else { return RIBOutput() }
         if fresh.importPolicy != old.importPolicy {

@@ -59,9 +59,11 @@ extension RIB {
     /// The counters for `bgpd show summary`.
     public var summary: RIBSummary {
         var peers: [PeerID: [Family: PeerCounters]] = [:]
-        for p in core.peers.dropFirst() {
+        for (slot, p) in core.peers.enumerated().dropFirst() {
             var m: [Family: PeerCounters] = [:]
-            for fi in FamilyIndex.allCases where p.info.families.contains(fi.family) { m[fi.family] = p.counters[fi.rawValue] }
+            for fi in FamilyIndex.allCases where p.info.families.contains(fi.family) {
+                m[fi.family] = core.counters[core.counterIndex(slot, fi)]
+            }
             peers[p.info.id] = m
         }
         return RIBSummary(routes: [.ipv4Unicast: v4.bestCount, .ipv6Unicast: v6.bestCount, .l2vpnEVPN: evpn.bestCount],
@@ -70,13 +72,13 @@ extension RIB {
 
     /// Whether a peer's session is up as far as the RIB knows.
     public func isPeerUp(_ peer: PeerID) -> Bool {
-        core.slot(peer).map { core.peers[$0].up } ?? false
+        core.lookupSlot(peer).map { core.peers[$0].up } ?? false
     }
 
     /// The counters of one peer in one family.
     public func counters(peer: PeerID, family: Family) -> PeerCounters {
-        guard let s = core.slot(peer), let fi = FamilyIndex(family) else { return PeerCounters() }
-        return core.peers[s].counters[fi.rawValue]
+        guard let s = core.lookupSlot(peer), let fi = FamilyIndex(family) else { return PeerCounters() }
+        return core.counters[core.counterIndex(s, fi)]
     }
 
     /// The number of destinations with a best path in a family.
@@ -105,8 +107,8 @@ extension RIB {
     /// The installed ECMP set of a prefix.
     public func installedNextHops(_ prefix: IPPrefix) -> [FIBNextHop] {
         switch prefix {
-        case .v4(let p): return v4.table.find(p).map { core.sets.sets[Int(v4.table.installed[$0])] } ?? []
-        case .v6(let p): return v6.table.find(p).map { core.sets.sets[Int(v6.table.installed[$0])] } ?? []
+        case .v4(let p): return v4.table.find(p).map { core.sets.sets[Int(v4.table.installed($0))] } ?? []
+        case .v6(let p): return v6.table.find(p).map { core.sets.sets[Int(v6.table.installed($0))] } ?? []
         }
     }
 
@@ -124,7 +126,7 @@ extension RIB {
     /// A peer's Adj-RIB-In of a family: after import policy, or as received when `prePolicy`
     /// (soft reconfiguration only).
     public func adjRIBIn(peer: PeerID, family: Family, prePolicy: Bool = false) -> [(RIBDestination, RIBPath)] {
-        guard let slot = core.slot(peer) else { return [] }
+        guard let slot = core.lookupSlot(peer) else { return [] }
         let kind: RecordFlags = prePolicy ? .prePolicy : .candidate
         switch FamilyIndex(family) {
         case .ipv4: return core.records(v4.table, slot: slot, kind: kind).map { (.prefix(.v4($0.0)), $0.1) }
@@ -137,7 +139,7 @@ extension RIB {
     /// What has been announced to a peer in a family (its Adj-RIB-Out): destination, attributes
     /// and next hop as sent.
     public func adjRIBOut(peer: PeerID, family: Family) -> [(RIBDestination, PathAttributes, NextHop?)] {
-        guard let slot = core.slot(peer) else { return [] }
+        guard let slot = core.lookupSlot(peer) else { return [] }
         switch FamilyIndex(family) {
         case .ipv4: return core.sent(v4, slot: slot).map { (.prefix(.v4($0.0)), $0.1, $0.2) }
         case .ipv6: return core.sent(v6, slot: slot).map { (.prefix(.v6($0.0)), $0.1, $0.2) }
@@ -178,18 +180,18 @@ extension Core {
 
     func routes<K: RouteKey>(_ f: FamilyTable<K>) -> [(K, LocRIBRoute)] where K: Comparable {
         bestEntries(f).map { e in
-            (f.table.keys[e], route(f, e))
+            (f.table.key(e), route(f, e))
         }
     }
 
     func routes(_ f: FamilyTable<EVPNRoute>) -> [(EVPNRoute, LocRIBRoute)] {
-        bestEntries(f).map { e in (f.table.keys[e], route(f, e)) }
+        bestEntries(f).map { e in (f.table.key(e), route(f, e)) }
     }
 
     private func route<K: RouteKey>(_ f: FamilyTable<K>, _ e: Int) -> LocRIBRoute {
-        let key = f.table.keys[e]
+        let key = f.table.key(e)
         let dest: RIBDestination = (key as? EVPNRoute).map { .evpn($0) } ?? .prefix(key.ipPrefix ?? .v4(IPv4Prefix(key: 0)))
-        let hops = K.familyIndex == .evpn ? [] : sets.sets[Int(f.table.installed[e])]
+        let hops = K.familyIndex == .evpn ? [] : sets.sets[Int(f.table.installed(e))]
         return LocRIBRoute(destination: dest, paths: describe(f.table, e), nextHops: hops)
     }
 
@@ -199,7 +201,7 @@ extension Core {
         for e in 0..<t.entryCapacity where t.isLive(e) {
             var r = t.first(e)
             while let i = r {
-                if t.recPeer[i] == peer && !t.recFlags[i].isDisjoint(with: kind) { out.append((t.keys[e], path(t, i))) }
+                if t.recPeer[i] == peer && !t.recFlags[i].isDisjoint(with: kind) { out.append((t.key(e), path(t, i))) }
                 r = t.next(i)
             }
         }
@@ -211,7 +213,7 @@ extension Core {
         var out: [(K, PathAttributes, NextHop?)] = []
         for (e, id) in f.adjOut[slot].enumerated() where id != 0 {
             let a = attrs.attributes(id)
-            out.append((f.table.keys[e], a.path, a.nextHop))
+            out.append((f.table.key(e), a.path, a.nextHop))
         }
         return out
     }

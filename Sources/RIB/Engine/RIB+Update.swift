@@ -14,12 +14,12 @@ extension RIB {
             return finishAll()
         }
         if !update.withdrawn.isEmpty {
-            core.withdraw(&v4, slot: slot, items: update.withdrawn.map { ($0.prefix, $0.pathID ?? 0) })
+            core.withdraw(&v4, slot: slot, items: update.withdrawn.lazy.map { ($0.prefix, $0.pathID ?? 0) })
         }
         if let u = update.mpUnreach { withdraw(u.nlri, slot: slot) }
         let withdrawOnly = update.treatAsWithdraw
         if !update.nlri.isEmpty {
-            let items = update.nlri.map { ($0.prefix, $0.pathID ?? 0) }
+            let items = update.nlri.lazy.map { ($0.prefix, $0.pathID ?? 0) }
             if withdrawOnly {
                 core.withdraw(&v4, slot: slot, items: items)
             } else {
@@ -35,11 +35,11 @@ extension RIB {
                 let received = RouteAttributes(received: update.attributes, nextHop: m.nextHop)
                 switch m.nlri {
                 case .ipv4Unicast(let l):
-                    core.announce(&v4, slot: slot, items: l.map { ($0.prefix, $0.pathID ?? 0) }, received: received)
+                    core.announce(&v4, slot: slot, items: l.lazy.map { ($0.prefix, $0.pathID ?? 0) }, received: received)
                 case .ipv6Unicast(let l):
-                    core.announce(&v6, slot: slot, items: l.map { ($0.prefix, $0.pathID ?? 0) }, received: received)
+                    core.announce(&v6, slot: slot, items: l.lazy.map { ($0.prefix, $0.pathID ?? 0) }, received: received)
                 case .evpn(let l):
-                    core.announce(&evpn, slot: slot, items: l.map { ($0.route, $0.pathID ?? 0) }, received: received)
+                    core.announce(&evpn, slot: slot, items: l.lazy.map { ($0.route, $0.pathID ?? 0) }, received: received)
                 case .other:
                     break
                 }
@@ -50,9 +50,9 @@ extension RIB {
 
     private mutating func withdraw(_ nlri: NLRIList, slot: Int) {
         switch nlri {
-        case .ipv4Unicast(let l): core.withdraw(&v4, slot: slot, items: l.map { ($0.prefix, $0.pathID ?? 0) })
-        case .ipv6Unicast(let l): core.withdraw(&v6, slot: slot, items: l.map { ($0.prefix, $0.pathID ?? 0) })
-        case .evpn(let l): core.withdraw(&evpn, slot: slot, items: l.map { ($0.route, $0.pathID ?? 0) })
+        case .ipv4Unicast(let l): core.withdraw(&v4, slot: slot, items: l.lazy.map { ($0.prefix, $0.pathID ?? 0) })
+        case .ipv6Unicast(let l): core.withdraw(&v6, slot: slot, items: l.lazy.map { ($0.prefix, $0.pathID ?? 0) })
+        case .evpn(let l): core.withdraw(&evpn, slot: slot, items: l.lazy.map { ($0.route, $0.pathID ?? 0) })
         case .other: break
         }
     }

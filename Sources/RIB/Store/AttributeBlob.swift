@@ -16,37 +16,36 @@ enum AttributeBlob {
     static func encode(_ a: RouteAttributes, into out: inout [UInt8]) {
         var w = BlobWriter(bytes: out)
         out = []
-        let p = a.path
-        if let o = p.origin { w.u8(Tag.origin.rawValue); w.u8(o.rawValue) }
-        if let path = p.asPath { w.u8(Tag.asPath.rawValue); w.asPath(path) }
-        if let m = p.med { w.u8(Tag.med.rawValue); w.u32(m) }
-        if let l = p.localPref { w.u8(Tag.localPref.rawValue); w.u32(l) }
-        if p.atomicAggregate { w.u8(Tag.atomicAggregate.rawValue) }
-        if let g = p.aggregator { w.u8(Tag.aggregator.rawValue); w.u32(g.asn); w.u32(g.address.value) }
-        if let c = p.communities {
+        if let o = a.path.origin { w.u8(Tag.origin.rawValue); w.u8(o.rawValue) }
+        if let path = a.path.asPath { w.u8(Tag.asPath.rawValue); w.asPath(path) }
+        if let m = a.path.med { w.u8(Tag.med.rawValue); w.u32(m) }
+        if let l = a.path.localPref { w.u8(Tag.localPref.rawValue); w.u32(l) }
+        if a.path.atomicAggregate { w.u8(Tag.atomicAggregate.rawValue) }
+        if let g = a.path.aggregator { w.u8(Tag.aggregator.rawValue); w.u32(g.asn); w.u32(g.address.value) }
+        if let c = a.path.communities {
             w.u8(Tag.communities.rawValue); w.count(c.count)
             for x in c { w.u32(x.raw) }
         }
-        if let o = p.originatorID { w.u8(Tag.originatorID.rawValue); w.u32(o.value) }
-        if let c = p.clusterList {
+        if let o = a.path.originatorID { w.u8(Tag.originatorID.rawValue); w.u32(o.value) }
+        if let c = a.path.clusterList {
             w.u8(Tag.clusterList.rawValue); w.count(c.count)
             for x in c { w.u32(x.value) }
         }
-        if let c = p.extendedCommunities {
+        if let c = a.path.extendedCommunities {
             w.u8(Tag.extendedCommunities.rawValue); w.count(c.count)
             for x in c { w.u64(x.raw) }
         }
-        if let t = p.pmsiTunnel {
+        if let t = a.path.pmsiTunnel {
             w.u8(Tag.pmsiTunnel.rawValue); w.u8(t.flags); w.u8(t.tunnelType); w.u32(t.label.raw)
             w.blob(t.tunnelIdentifier)
         }
-        if let c = p.largeCommunities {
+        if let c = a.path.largeCommunities {
             w.u8(Tag.largeCommunities.rawValue); w.count(c.count)
             for x in c { w.u32(x.globalAdmin); w.u32(x.localData1); w.u32(x.localData2) }
         }
-        if !p.other.isEmpty {
-            w.u8(Tag.other.rawValue); w.count(p.other.count)
-            for r in p.other { w.u8(r.flags); w.u8(r.code); w.blob(r.value) }
+        if !a.path.other.isEmpty {
+            w.u8(Tag.other.rawValue); w.count(a.path.other.count)
+            for r in a.path.other { w.u8(r.flags); w.u8(r.code); w.blob(r.value) }
         }
         if let nh = a.nextHop {
             w.u8(Tag.nextHop.rawValue)
@@ -71,32 +70,32 @@ enum AttributeBlob {
         while let raw = r.u8() {
             guard let tag = Tag(rawValue: raw) else { break }
             switch tag {
-            case .origin: p.origin = Origin(rawValue: r.u8() ?? 2)
-            case .asPath: p.asPath = r.asPath()
-            case .med: p.med = r.u32()
-            case .localPref: p.localPref = r.u32()
-            case .atomicAggregate: p.atomicAggregate = true
+            case .origin: a.path.origin = Origin(rawValue: r.u8() ?? 2)
+            case .asPath: a.path.asPath = r.asPath()
+            case .med: a.path.med = r.u32()
+            case .localPref: a.path.localPref = r.u32()
+            case .atomicAggregate: a.path.atomicAggregate = true
             case .aggregator:
                 let asn = r.u32() ?? 0
-                p.aggregator = Aggregator(asn: asn, address: IPv4Address(r.u32() ?? 0))
+                a.path.aggregator = Aggregator(asn: asn, address: IPv4Address(r.u32() ?? 0))
             case .communities:
-                p.communities = (0..<r.count()).map { _ in Community(raw: r.u32() ?? 0) }
-            case .originatorID: p.originatorID = IPv4Address(r.u32() ?? 0)
+                a.path.communities = (0..<r.count()).map { _ in Community(raw: r.u32() ?? 0) }
+            case .originatorID: a.path.originatorID = IPv4Address(r.u32() ?? 0)
             case .clusterList:
-                p.clusterList = (0..<r.count()).map { _ in IPv4Address(r.u32() ?? 0) }
+                a.path.clusterList = (0..<r.count()).map { _ in IPv4Address(r.u32() ?? 0) }
             case .extendedCommunities:
-                p.extendedCommunities = (0..<r.count()).map { _ in ExtendedCommunity(raw: r.u64() ?? 0) }
+                a.path.extendedCommunities = (0..<r.count()).map { _ in ExtendedCommunity(raw: r.u64() ?? 0) }
             case .pmsiTunnel:
                 let flags = r.u8() ?? 0, type = r.u8() ?? 0, label = r.u32() ?? 0
-                p.pmsiTunnel = PMSITunnel(flags: flags, tunnelType: type, label: EVPNLabel(raw: label),
+                a.path.pmsiTunnel = PMSITunnel(flags: flags, tunnelType: type, label: EVPNLabel(raw: label),
                                           tunnelIdentifier: r.blob())
             case .largeCommunities:
-                p.largeCommunities = (0..<r.count()).map { _ in
+                a.path.largeCommunities = (0..<r.count()).map { _ in
                     let g = r.u32() ?? 0, l1 = r.u32() ?? 0
                     return LargeCommunity(g, l1, r.u32() ?? 0)
                 }
             case .other:
-                p.other = (0..<r.count()).map { _ in
+                a.path.other = (0..<r.count()).map { _ in
                     let f = r.u8() ?? 0, c = r.u8() ?? 0
                     return RawAttribute(flags: f, code: c, value: r.blob())
                 }
@@ -143,11 +142,8 @@ enum AttributeBlob {
 private struct BlobWriter {
     var bytes: [UInt8]
     mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) {
-        bytes.append(UInt8(truncatingIfNeeded: v >> 24)); bytes.append(UInt8(truncatingIfNeeded: v >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 8)); bytes.append(UInt8(truncatingIfNeeded: v))
-    }
-    mutating func u64(_ v: UInt64) { u32(UInt32(truncatingIfNeeded: v >> 32)); u32(UInt32(truncatingIfNeeded: v)) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
     /// LEB128.
     mutating func count(_ n: Int) {
         var v = UInt64(max(0, n))

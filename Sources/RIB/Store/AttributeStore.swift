@@ -35,27 +35,28 @@ struct AttributeFacts: Sendable {
     init() {}
 
     init(_ a: RouteAttributes, nextHop: UInt32) {
-        let p = a.path
-        if let lp = p.localPref { localPref = lp; flags.insert(.hasLocalPref) }
-        if let m = p.med { med = m; flags.insert(.hasMED) }
-        if let path = p.asPath {
-            asPathLength = UInt16(clamping: path.length)
-            neighbourAS = path.firstAS ?? 0
+        // Fields are read through `a.path` one by one: binding `a.path` to a local would copy
+        // the struct and retain every array in it.
+        if let lp = a.path.localPref { localPref = lp; flags.insert(.hasLocalPref) }
+        if let m = a.path.med { med = m; flags.insert(.hasMED) }
+        if a.path.asPath != nil {
+            asPathLength = UInt16(clamping: a.path.asPath?.length ?? 0)
+            neighbourAS = a.path.asPath?.firstAS ?? 0
         }
-        if let o = p.originatorID { originatorID = o.value; flags.insert(.hasOriginatorID) }
-        clusterListLength = UInt16(clamping: p.clusterList?.count ?? 0)
-        origin = p.origin?.rawValue ?? Origin.incomplete.rawValue
+        if let o = a.path.originatorID { originatorID = o.value; flags.insert(.hasOriginatorID) }
+        clusterListLength = UInt16(clamping: a.path.clusterList?.count ?? 0)
+        origin = a.path.origin?.rawValue ?? Origin.incomplete.rawValue
         weight = a.weight
         self.nextHop = nextHop
         if a.local { flags.insert(.local) }
-        if let cs = p.communities {
+        if let cs = a.path.communities {
             for c in cs {
                 if c == .noExport { flags.insert(.noExport) }
                 if c == .noAdvertise { flags.insert(.noAdvertise) }
                 if c == .noExportSubconfed { flags.insert(.noExportSubconfed) }
             }
         }
-        if let ecs = p.extendedCommunities {
+        if let ecs = a.path.extendedCommunities {
             for e in ecs {
                 if let bw = linkBandwidth(e), bw > 0, bw.isFinite {
                     bandwidth = bw
@@ -91,8 +92,12 @@ struct AttributeStore: Sendable {
     /// Decision facts by id.
     private(set) var facts: [AttributeFacts] = [AttributeFacts()]
     private var freeIDs: [UInt32] = []
+    /// Open-addressed index: 0 empty, else a 6-bit tag of the hash over the id in the low 26 bits
+    /// (the tag spares a look at `hashes` for most slots of other sets).
     private var index: [UInt32] = [UInt32](repeating: 0, count: 16)
     private var shift: UInt64 = 60
+    private static var idMask: UInt32 { (1 << 26) - 1 }
+    @inline(__always) private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: (h >> 32) & 0x3F) << 26 }
     private var scratch: [UInt8] = []
     /// The number of distinct attribute sets stored.
     private(set) var liveCount = 0
@@ -113,16 +118,20 @@ struct AttributeStore: Sendable {
         let h = scratch.withUnsafeBytes { AttributeBlob.hash($0) }
         let mask = index.count - 1
         var i = Int(truncatingIfNeeded: h >> shift)
+        let t = Self.tag(h)
         while true {
             let s = index[i]
             if s == 0 { break }
-            let id = Int(s)
-            if hashes[id] == h && sameBytes(id) {
-                refs[id] += 1
-                return (s, false)
+            if s & ~Self.idMask == t {
+                let id = Int(s & Self.idMask)
+                if hashes[id] == h && sameBytes(id) {
+                    refs[id] += 1
+                    return (UInt32(truncatingIfNeeded: id), false)
+                }
             }
             i = (i &+ 1) & mask
         }
+        precondition(liveCount < Int(Self.idMask) - 1, "too many distinct attribute sets")
         let id: Int
         if let f = freeIDs.popLast() {
             id = Int(f)
@@ -136,7 +145,7 @@ struct AttributeStore: Sendable {
         hashes[id] = h
         refs[id] = 1
         facts[id] = AttributeFacts()
-        index[i] = UInt32(truncatingIfNeeded: id)
+        index[i] = t | UInt32(truncatingIfNeeded: id)
         liveCount += 1
         if liveCount * 4 > index.count * 3 { growIndex() }
         return (UInt32(truncatingIfNeeded: id), true)
@@ -170,7 +179,7 @@ struct AttributeStore: Sendable {
         for id in 1..<offset.count where refs[id] > 0 {
             var i = Int(truncatingIfNeeded: hashes[id] >> shift)
             while index[i] != 0 { i = (i &+ 1) & mask }
-            index[i] = UInt32(truncatingIfNeeded: id)
+            index[i] = Self.tag(hashes[id]) | UInt32(truncatingIfNeeded: id)
         }
     }
 
@@ -193,13 +202,13 @@ struct AttributeStore: Sendable {
         // Backward-shift deletion from the index.
         let mask = index.count - 1
         var i = Int(truncatingIfNeeded: hashes[k] >> shift)
-        while index[i] != id { i = (i &+ 1) & mask }
+        while index[i] & Self.idMask != id { i = (i &+ 1) & mask }
         var j = i
         while true {
             j = (j &+ 1) & mask
             let s = index[j]
             if s == 0 { break }
-            let home = Int(truncatingIfNeeded: hashes[Int(s)] >> shift)
+            let home = Int(truncatingIfNeeded: hashes[Int(s & Self.idMask)] >> shift)
             let stays = i <= j ? (i < home && home <= j) : (i < home || home <= j)
             if stays { continue }
             index[i] = s

@@ -23,6 +23,7 @@ struct NextHopTable: Sendable {
     private var ids: [Key: UInt32] = [:]
     private(set) var entries: [Entry] = [Entry(key: Key(address: .v4(.zero), scope: 0))]
     private var freeIDs: [UInt32] = []
+    private var last: (Key, UInt32)?
     var resolver = NextHopResolver()
     var mode: NextHopResolution = .kernel
 
@@ -39,8 +40,14 @@ struct NextHopTable: Sendable {
 
     /// Interns a next hop with one new reference for the caller.
     mutating func intern(_ key: Key, sets: inout NextHopSetTable) -> UInt32 {
+        // A peer's UPDATEs mostly share its next hop: skip the dictionary for a repeat.
+        if let (k, id) = last, k == key, entries[Int(id)].refs > 0 {
+            entries[Int(id)].refs += 1
+            return id
+        }
         if let id = ids[key] {
             entries[Int(id)].refs += 1
+            last = (key, id)
             return id
         }
         let id: UInt32
@@ -53,6 +60,7 @@ struct NextHopTable: Sendable {
         }
         entries[Int(id)].refs = 1
         ids[key] = id
+        last = (key, id)
         _ = refresh(id, sets: &sets)
         return id
     }
