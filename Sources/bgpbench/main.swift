@@ -1,9 +1,16 @@
-// bgpbench: release-mode benchmarks. Each subcommand lives in its own file; this file only
-// dispatches. Run `swift build -c release` first, then `.build/release/bgpbench <name> [options]`.
+// bgpbench: release-mode benchmarks. `bgpbench <name> [options]`; each benchmark lives in its own
+// file and reports its figures on stdout. Keep this file a dispatcher only.
+#if canImport(Glibc)
+import Glibc
+#endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
-case "rib": RIBBench.run(Array(arguments.dropFirst()))
+case "decode":
+    runDecodeBench(args: Array(arguments.dropFirst()))
+case "rib":
+    RIBBench.run(Array(arguments.dropFirst()))
 default:
-    print("usage: bgpbench rib [options]")
+    print("usage: bgpbench decode [--prefixes N] [--passes N] | rib [--prefixes N] [--per-update K] [--export]")
+    exit(2)
 }
