@@ -56,12 +56,15 @@ struct LifecycleTests {
     @Test("networks are announced whether or not a kernel route exists")
     func networks() throws {
         var rib = RIB(config: testConfig())
-        _ = rib.peerUp(peer(1))
+        var p = peer(1)
+        p.localIPv6 = ip6("2001:db8::254")
+        _ = rib.peerUp(p)
         let out = rib.setNetworks([pfx("198.51.100.0/24"), pfx("2001:db8:1::/48")])
         #expect(out.fibChanges.isEmpty, "local routes are not installed")
         let sent = try #require(out.exports[PeerID(1)]?.announcements)
         #expect(sent.count == 2)
         #expect(sent.first?.attributes.origin == .igp && sent.first?.attributes.asPath == ASPath(sequence: [localAS]))
+        #expect(sent.last?.nextHop == .ipv6(ip6("2001:db8::254")))
         let gone = rib.setNetworks([pfx("198.51.100.0/24")])
         #expect(gone.exports[PeerID(1)]?.withdrawals == [.ipv6Unicast([IPv6NLRI(pfx6("2001:db8:1::/48"))])])
     }

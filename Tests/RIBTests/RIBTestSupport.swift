@@ -63,7 +63,7 @@ func announceMP(v6 prefixes: [String] = [], v4: [String] = [], nextHop: NextHop,
 
 /// A link-bandwidth extended community (transitive, type 0x00/0x04).
 func linkBandwidthCommunity(asn: UInt16, bytesPerSecond: Float) -> ExtendedCommunity {
-    ExtendedCommunity(raw: 0x0004 << 48 | UInt64(asn) << 32 | UInt64(bytesPerSecond.bitPattern))
+    .linkBandwidth(asn: asn, bytesPerSecond: bytesPerSecond)
 }
 
 /// The peer of the best path to a prefix, or nil ("local" paths give nil too).

@@ -65,8 +65,7 @@ enum AttributeBlob {
     /// Reads back what `encode` wrote. Never traps: a short or unknown field ends the read.
     static func decode(_ bytes: UnsafeRawBufferPointer) -> RouteAttributes {
         var r = BlobReader(bytes: bytes)
-        var p = PathAttributes()
-        var a = RouteAttributes(path: p)
+        var a = RouteAttributes(path: PathAttributes())
         while let raw = r.u8() {
             guard let tag = Tag(rawValue: raw) else { break }
             switch tag {
@@ -113,7 +112,6 @@ enum AttributeBlob {
             case .local: a.local = true
             }
         }
-        a.path = p
         return a
     }
 
@@ -152,10 +150,10 @@ private struct BlobWriter {
     }
     mutating func blob(_ b: [UInt8]) { count(b.count); bytes.append(contentsOf: b) }
     mutating func asPath(_ p: ASPath) {
-        count(p.segments.count)
-        for s in p.segments {
-            u8(s.type.rawValue); count(s.asns.count)
-            for x in s.asns { u32(x) }
+        count(p.segmentCount)
+        p.forEachSegment { type, asns in
+            u8(type.rawValue); count(asns.count)
+            for x in asns { u32(x) }
         }
     }
 }

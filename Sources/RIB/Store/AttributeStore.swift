@@ -68,11 +68,11 @@ struct AttributeFacts: Sendable {
     }
 }
 
-/// The bytes per second of a link-bandwidth extended community (draft-ietf-idr-link-bandwidth:
-/// type 0x00 or 0x40, sub-type 0x04, a 2-octet AS, an IEEE-754 float), or nil.
+/// The bytes per second of a link-bandwidth extended community (draft-ietf-idr-link-bandwidth),
+/// or nil.
 func linkBandwidth(_ e: ExtendedCommunity) -> Float? {
-    guard e.subtype == 0x04, e.type == 0x00 || e.type == 0x40 else { return nil }
-    return Float(bitPattern: UInt32(truncatingIfNeeded: e.raw))
+    if case .linkBandwidth(_, let bps, _) = e.kind { return bps }
+    return nil
 }
 
 /// Interned attribute sets, reference counted, shared by every path (and every Adj-RIB-Out

@@ -21,44 +21,17 @@ struct RouteAttributes: Hashable, Sendable {
     var local: Bool = false
 }
 
-/// The RFC 6793 section 4.2.3 merge of AS_PATH and AS4_PATH: when AS4_PATH is present and no
-/// longer than AS_PATH, the leading ASes of AS_PATH that AS4_PATH lacks, followed by AS4_PATH.
-func mergedASPath(_ a: PathAttributes) -> ASPath? {
-    guard let as4 = a.as4Path else { return a.asPath }
-    guard let as2 = a.asPath else { return as4 }
-    // Counted as the decision process counts them would be wrong here: RFC 6793 counts every AS
-    // of a sequence and each set as one, confederation segments not at all.
-    let n2 = as2.length, n4 = as4.length
-    if n2 < n4 { return as2 }
-    var keep = n2 - n4
-    var segments: [ASPathSegment] = []
-    for s in as2.segments where keep > 0 {
-        switch s.type {
-        case .sequence:
-            let take = min(keep, s.asns.count)
-            segments.append(ASPathSegment(type: .sequence, asns: Array(s.asns.prefix(take))))
-            keep -= take
-        case .set:
-            segments.append(s)
-            keep -= 1
-        case .confedSequence, .confedSet:
-            segments.append(s)
-        }
-    }
-    return ASPath(segments: segments + as4.segments)
-}
-
 extension RouteAttributes {
     /// Builds the normalised form of received attributes.
     init(received a: PathAttributes, nextHop: NextHop?) {
         var p = a
-        p.asPath = mergedASPath(a)
-        p.as4Path = nil
-        if let agg = a.aggregator, agg.asn == UInt32(asTrans), let agg4 = a.as4Aggregator {
-            p.aggregator = agg4
+        if a.as4Path != nil || a.as4Aggregator != nil {
+            p.asPath = a.effectiveASPath
+            p.aggregator = a.effectiveAggregator
+            p.as4Path = nil
+            p.as4Aggregator = nil
         }
-        p.as4Aggregator = nil
-        p.nextHop = nil
+        if p.nextHop != nil { p.nextHop = nil }
         self.init(path: p, nextHop: nextHop)
     }
 }
