@@ -165,6 +165,15 @@ public struct NetlinkEncoder: Sendable {
         align()
     }
 
+    /// Sets flag bits in the header of the message that starts at `messageOffset` (e.g. NLM_F_ACK
+    /// on the last message of a batch, decided only once the batch is full).
+    public mutating func insertFlags(_ flags: NetlinkFlags, messageAt messageOffset: Int) {
+        let at = messageOffset + 6
+        guard messageOffset >= 0, at + 1 < bytes.count else { return }
+        bytes[at] |= UInt8(truncatingIfNeeded: flags.rawValue)
+        bytes[at + 1] |= UInt8(truncatingIfNeeded: flags.rawValue >> 8)
+    }
+
     /// Overwrites four bytes at `offset` (used for lengths known only at the end).
     public mutating func patch(_ v: UInt32, at offset: Int) {
         guard offset >= 0, offset + 4 <= bytes.count else { return }
