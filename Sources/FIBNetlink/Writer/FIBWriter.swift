@@ -168,6 +168,15 @@ public actor FIBWriter {
         }
     }
 
+    /// Sends EVPN operations and returns their failures.
+    func executeL2(_ ops: [FIBOperation]) -> [FIBFailure] {
+        batchFailures = []
+        execute(ops)
+        let failures = batchFailures
+        batchFailures = []
+        return failures
+    }
+
     private func retryFailed() {
         retryTask = nil
         statistics.retries += state.requeueRetries()
