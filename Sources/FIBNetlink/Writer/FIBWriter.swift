@@ -130,6 +130,11 @@ public actor FIBWriter {
         state.snapshot(matching: filter, limit: limit, statistics: statistics)
     }
 
+    /// Tests only: the monitor stops reading for half a second (to provoke ENOBUFS).
+    func suspendMonitorForTesting() {
+        monitor?.suspendForTesting()
+    }
+
     /// Counters (cheap; no route walk).
     public var counters: FIBStatistics { statistics }
 

@@ -89,6 +89,12 @@ final class MonitorThread: @unchecked Sendable {
         running = true
     }
 
+    /// Makes the thread stop reading for half a second, so a test can overrun its buffer.
+    func suspendForTesting() {
+        var two: UInt8 = 2
+        _ = write(wake.write, &two, 1)
+    }
+
     /// Stops the thread and ends the stream.
     func stop() {
         guard running else { return }
@@ -110,7 +116,12 @@ final class MonitorThread: @unchecked Sendable {
                 continuation.yield(.failed(NetlinkSocketError("poll", errno: errno)))
                 return
             }
-            if fds[1].revents != 0 { return }
+            if fds[1].revents != 0 {
+                var command: UInt8 = 0
+                _ = read(wake.read, &command, 1)
+                if command == 2 { usleep(500_000); continue }   // suspendForTesting
+                return
+            }
             var batch: [NetlinkMessage] = []
             // Drain what is queued so that a burst reaches the writer as one batch.
             while true {
