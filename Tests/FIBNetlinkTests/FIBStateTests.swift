@@ -28,6 +28,7 @@ private func drive(_ s: inout FIBState, answer: (FIBOperation) -> Int32 = { _ in
         run(s.planNexthops())
         run(s.planGroups())
         s.scanRoutes()
+        run(s.takeDirectOps())
         repeat { run(s.planRoutes(limit: 1000)) } while !s.dirtyRoutes.isEmpty
         run(s.planGarbageGroups())
         run(s.planGarbageNexthops())
@@ -50,7 +51,7 @@ private func kinds(_ ops: [FIBOperation]) -> [String] {
         case .nexthop: return "nh"
         case .group(_, let m): return "group\(m.count)"
         case .deleteObject(let id): return "del\(id)"
-        case .route(let p, _): return "route \(p)"
+        case .route(let p, _, _): return "route \(p)"
         case .deleteRoute(let p): return "delroute \(p)"
         case .l2: return "l2"
         }
@@ -195,7 +196,7 @@ struct FIBStateTests {
         s.linkChanged(index: 3, usable: false)
         let down = drive(&s)
         #expect(kinds(down).sorted() == ["route 10.1.0.0/24", "route 10.2.0.0/24"])
-        guard case .route(_, .inline(let hops))? = down.first else { Issue.record("\(down)"); return }
+        guard case .route(_, .inline(let hops), _)? = down.first else { Issue.record("\(down)"); return }
         #expect(hops.map(\.gateway) == [gwA])
     }
 

@@ -163,3 +163,25 @@ struct GoldenRequestTests {
                      IPRoute2Requests.neighSviV4Delete)
     }
 }
+
+@Suite("fast route encoder")
+struct FastEncoderTests {
+    /// The allocation-free encoder of the install hot path writes exactly the typed builder's bytes
+    /// (which the golden tests above tie to iproute2).
+    @Test(arguments: ["10.5.0.0/24", "0.0.0.0/0", "192.0.2.1/32", "2001:db8:5::/64", "::/0"], [RouteTable.main, 1000])
+    func sameBytesAsTheTypedBuilder(prefix: String, table: UInt32) {
+        let p = IPPrefix(prefix)!
+        let typed = NetlinkMessage.newRoute(prefix: p, target: .nexthopObject(186_000_003), table: table, metric: 20,
+                                            protocol: .bgp, flags: replaceFlags, sequence: 77)
+        var e = NetlinkEncoder()
+        e.appendNexthopRoute(prefix: p, nexthopID: 186_000_003, table: table, metric: 20, protocol: .bgp, flags: replaceFlags, sequence: 77)
+        #expect(e.bytes == typed.bytes)
+    }
+
+    @Test func matchesIPRoute2() {
+        var e = NetlinkEncoder()
+        e.appendNexthopRoute(prefix: prefix("10.5.0.0/24"), nexthopID: 186_000_003, table: RouteTable.main, metric: 20, protocol: .bgp,
+                             flags: replaceFlags, sequence: 1)
+        #expect(e.bytes == IPRoute2Requests.routeV4ReplaceNhid)
+    }
+}

@@ -85,6 +85,19 @@ public struct NetlinkEncoder: Sendable {
         bytes.append(contentsOf: c)
     }
 
+    /// Appends `n` bytes written by `body` through a raw pointer (the caller must write them all;
+    /// they start zeroed). Multi-byte stores are host order, as netlink wants; `n` must keep the
+    /// buffer 4-byte aligned for the next message.
+    public mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutableRawPointer) -> Void) {
+        guard n > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: n))
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            body(base + start)
+        }
+    }
+
     /// Writes `n` zero bytes.
     public mutating func appendZeros(_ n: Int) {
         for _ in 0..<max(0, n) { bytes.append(0) }

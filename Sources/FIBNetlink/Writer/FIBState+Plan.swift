@@ -9,6 +9,7 @@ import NetAddress
 extension FIBState {
     /// Phase 1: nexthop objects that are wanted but not in the kernel.
     mutating func planNexthops() -> [FIBOperation] {
+        readyCache = nil
         guard config.useNexthopObjects else { return [] }
         var ops: [FIBOperation] = []
         for id in dirtyObjects.sorted() {
@@ -53,9 +54,12 @@ extension FIBState {
     /// (O(routes), but only after such changes, never per route change).
     mutating func scanRoutes() {
         guard !revived.isEmpty || !lost.isEmpty else { return }
-        let revived = self.revived, lost = self.lost
+        // Only objects that routes point at directly matter: a next hop used only inside groups
+        // changes no route (the group replace covers it), so no walk of a million routes for it.
+        let revived = self.revived.filter(hasRouteReferences), lost = self.lost.filter(hasRouteReferences)
         self.revived = []
         self.lost = []
+        guard !revived.isEmpty || !lost.isEmpty || hasFailedRoutes else { return }
         var dirty: [IPPrefix] = []
         routes.updateAll { prefix, e in
             if e.have.kind == .object, lost.contains(e.have.id) { e.have = .none }
@@ -70,56 +74,88 @@ extension FIBState {
         dirtyRoutes += dirty
     }
 
-    /// Phase 3: up to `limit` route operations from the dirty queue.
+    /// Whether any route may point at this object directly (groups: any reference; single next
+    /// hops: more references than the groups that contain them).
+    private func hasRouteReferences(_ id: UInt32) -> Bool {
+        if let g = groups[id] { return g.refs > 0 || g.adopted }
+        guard let nh = nexthops[id] else { return false }
+        let inGroups = groups.values.reduce(0) { $0 + ($1.members.contains { $0.id == id } ? 1 : 0) }
+        return nh.refs > inGroups || nh.adopted
+    }
+
+    /// Whether some route's last install failed (they are retried when objects come back).
+    private var hasFailedRoutes: Bool { !routeErrors.isEmpty }
+
+    /// Phase 3: up to `limit` route operations from the dirty queue. Each planned install is
+    /// recorded as done at once (`have = want`); `record` restores `previous` if it fails.
     mutating func planRoutes(limit: Int) -> [FIBOperation] {
         var ops: [FIBOperation] = []
         ops.reserveCapacity(min(limit, dirtyRoutes.count))
+        // Most routes of a batch point at the same object: look its state up once.
+        var lastID: UInt32 = 0, lastPresent = false, lastVersion: UInt32 = 0, haveLast = false
+        var pending: [(IPPrefix, UInt32)] = []
         while ops.count < limit, let prefix = dirtyRoutes.popLast() {
-            guard var e = routes[prefix] else { continue }
-            e.flags.remove(.dirty)
-            routes[prefix] = e
+            let e0 = routes.modify(prefix) { slot -> RouteEntry? in
+                slot?.flags.remove(.dirty)
+                if let e = slot, e.want.kind == .none, e.have.kind == .none { slot = nil }
+                return slot
+            }
+            guard let e = e0 else { continue }
+            var install: RouteTarget?
+            var version: UInt32 = 0
             switch e.want.kind {
             case .none:
-                if e.have.kind == .none {
-                    routes[prefix] = nil
-                } else if !e.flags.contains(.stale) || converged {
-                    ops.append(.deleteRoute(prefix))
-                }
+                if !e.flags.contains(.stale) || converged { ops.append(.deleteRoute(prefix)) }
             case .blackhole:
-                if e.have != e.want { ops.append(.route(prefix, .blackhole)) }
+                if e.have != e.want { install = .blackhole }
             case .unreachable:
-                if e.have != e.want { ops.append(.route(prefix, .unreachable)) }
+                if e.have != e.want { install = .unreachable }
             case .object:
                 let id = e.want.id
-                if config.useNexthopObjects {
-                    let present = nexthops[id]?.present ?? groups[id]?.present ?? false
-                    if present {
-                        if e.have != e.want { ops.append(.route(prefix, .nexthopObject(id))) }
+                if !haveLast || id != lastID {
+                    lastID = id
+                    haveLast = true
+                    if config.useNexthopObjects {
+                        lastPresent = nexthops[id]?.present ?? groups[id]?.present ?? false
                     } else {
-                        notePending(prefix, objectID: id)
-                        if e.have.kind != .none { ops.append(.deleteRoute(prefix)) }
+                        lastPresent = !nextHops(of: id, liveOnly: true).isEmpty
+                        lastVersion = groups[id]?.version ?? (usable(id) ? 1 : 0)
                     }
-                } else {
-                    let hops = nextHops(of: id, liveOnly: true)
-                    let version = groups[id]?.version ?? (usable(id) ? 1 : 0)
-                    if hops.isEmpty {
-                        notePending(prefix, objectID: id)
-                        if e.have.kind != .none { ops.append(.deleteRoute(prefix)) }
-                    } else if e.have != e.want || e.haveVersion != version {
-                        ops.append(.route(prefix, .inline(hops.map {
-                            InlineNextHop(gateway: $0.gateway, interfaceIndex: $0.interfaceIndex, weight: $0.weight, onlink: $0.onlink)
-                        })))
-                    }
+                }
+                if !lastPresent {
+                    pending.append((prefix, id))
+                    if e.have.kind != .none { ops.append(.deleteRoute(prefix)) }
+                } else if config.useNexthopObjects {
+                    if e.have != e.want { install = .nexthopObject(id) }
+                } else if e.have != e.want || e.haveVersion != lastVersion {
+                    version = lastVersion
+                    install = .inline(nextHops(of: id, liveOnly: true).map {
+                        InlineNextHop(gateway: $0.gateway, interfaceIndex: $0.interfaceIndex, weight: $0.weight, onlink: $0.onlink)
+                    })
                 }
             case .foreign:
                 break
             }
+            if let install {
+                ops.append(.route(prefix, install, previous: e.have))
+                let hadError = routes.modify(prefix) { slot -> Bool in
+                    guard var x = slot else { return false }
+                    let failed = x.flags.contains(.failed)
+                    x.have = x.want
+                    x.haveVersion = version
+                    x.flags.remove(.failed)
+                    slot = x
+                    return failed
+                }
+                if hadError { routeErrors[prefix] = nil }
+            }
         }
+        for (prefix, id) in pending { notePending(prefix, objectID: id) }
         return ops
     }
 
     /// A route cannot be installed because none of its next hops is usable: remember why, once.
-    private mutating func notePending(_ prefix: IPPrefix, objectID: UInt32) {
+    mutating func notePending(_ prefix: IPPrefix, objectID: UInt32) {
         var cause = nexthops[objectID]?.lastError
         if cause == nil, let g = groups[objectID] {
             for m in g.members { if let e = nexthops[m.id]?.lastError { cause = e; break } }
@@ -161,14 +197,14 @@ extension FIBState {
     }
 
     /// Whether there is work left for another plan round.
-    var hasWork: Bool { !dirtyRoutes.isEmpty || !dirtyObjects.isEmpty || !revived.isEmpty || !lost.isEmpty }
+    var hasWork: Bool { !dirtyRoutes.isEmpty || !dirtyObjects.isEmpty || !revived.isEmpty || !lost.isEmpty || !directOps.isEmpty }
 
     // MARK: results
 
     /// Applies the kernel's answer to one operation. `error` is 0 or a positive errno; `message`
     /// is the extended ACK text. Returns a failure to report, if any.
     mutating func record(_ op: FIBOperation, error: Int32, message: String?) -> FIBFailure? {
-        let text = message ?? (error == 0 ? "" : String(cString: strerror(error)))
+        var text: String { message ?? String(cString: strerror(error)) }
         switch op {
         case .nexthop(let id, let key):
             if error == 0 {
@@ -217,19 +253,15 @@ extension FIBState {
                 destroyNexthop(id)
             }
             return nil
-        case .route(let prefix, _):
-            guard var e = routes[prefix] else { return nil }
-            if error == 0 {
-                e.have = e.want
-                e.haveVersion = e.want.kind == .object ? (groups[e.want.id]?.version ?? (usable(e.want.id) ? 1 : 0)) : 0
-                e.flags.remove(.failed)
-                routes[prefix] = e
-                routeErrors[prefix] = nil
-                return nil
-            }
+        case .route(let prefix, _, let previous):
+            // Planned as installed already; only a failure changes the model.
+            if error == 0 { return nil }
             let transient = error == ENOBUFS || error == EBUSY || error == EAGAIN || error == ENOMEM || error == EINTR
-            e.flags.insert(.failed)
-            routes[prefix] = e
+            routes.modify(prefix) { slot in
+                slot?.have = previous
+                slot?.haveVersion = 0
+                slot?.flags.insert(.failed)
+            }
             if transient { retry.append(prefix) }
             let f = FIBFailure(subject: .route(prefix), operation: "install", errno: error, message: text, willRetry: transient)
             routeErrors[prefix] = f

@@ -93,6 +93,11 @@ struct FIBState {
     var routeErrors: [IPPrefix: FIBFailure] = [:]
     /// Prefixes to try again after a transient error.
     var retry: [IPPrefix] = []
+    /// Route operations planned directly by `set` (see `takeDirectOps`).
+    var directOps: [FIBOperation] = []
+    var readyCache: (id: UInt32, ready: Bool)?
+    /// The next hops of the last `set` and the object they resolved to.
+    private var lastHops: (hops: [FIBNextHop], v4: Bool, id: UInt32)?
     /// Failures found while planning (routes with no usable next hop), for the writer to report.
     var pendingFailures: [FIBFailure] = []
     var converged = false
@@ -113,6 +118,12 @@ struct FIBState {
         case .unreachable: want = .unreachable
         case .unicast:
             let v4 = route.prefix.isV4
+            // Routes of one batch mostly share their next hops (one UPDATE, many prefixes):
+            // the last set's object is reused without building keys again.
+            if let c = lastHops, c.v4 == v4, c.hops == route.nextHops, retain(c.id) {
+                want = .object(c.id)
+                break
+            }
             var hops: [FIBNextHop] = []
             for h in route.nextHops where !hops.contains(where: { $0.gateway == h.gateway && $0.interfaceIndex == h.interfaceIndex }) {
                 hops.append(h)
@@ -130,15 +141,95 @@ struct FIBState {
                                   message: "no free nexthop id in \(config.nexthopIDs)", willRetry: false)
             }
             want = .object(id)
+            lastHops = (route.nextHops, v4, id)
         }
-        var entry = routes[route.prefix] ?? RouteEntry(want: .none, have: .none)
-        let old = entry.want
-        entry.want = want
-        entry.flags.remove(.stale)
-        routes[route.prefix] = entry
+        // With nexthop objects, a route whose object exists (or is about to be created in this
+        // sync) is planned right here, in the same lookup: this is the hot path of big batches.
+        let direct: Bool
+        switch want.kind {
+        case .object: direct = config.useNexthopObjects && objectReady(want.id)
+        case .blackhole, .unreachable: direct = true
+        default: direct = false
+        }
+        var old = Target.none
+        var queued = false
+        var op: FIBOperation?
+        var clearedError = false
+        routes.modify(route.prefix) { slot in
+            var e = slot ?? RouteEntry(want: .none, have: .none)
+            old = e.want
+            e.want = want
+            e.flags.remove(.stale)
+            if direct && !e.flags.contains(.dirty) {
+                if e.have != want {
+                    switch want.kind {
+                    case .object: op = .route(route.prefix, .nexthopObject(want.id), previous: e.have)
+                    case .blackhole: op = .route(route.prefix, .blackhole, previous: e.have)
+                    default: op = .route(route.prefix, .unreachable, previous: e.have)
+                    }
+                    e.have = want
+                }
+                clearedError = e.flags.contains(.failed)
+                e.flags.remove(.failed)
+            } else if !e.flags.contains(.dirty) {
+                e.flags.insert(.dirty)
+                queued = true
+            }
+            slot = e
+        }
+        if let op { directOps.append(op) }
+        if clearedError { routeErrors[route.prefix] = nil }
+        if queued { dirtyRoutes.append(route.prefix) }
         release(old)
-        markDirty(route.prefix)
         return nil
+    }
+
+    /// Whether an object exists in the kernel or will be created before routes are sent.
+    private mutating func objectReady(_ id: UInt32) -> Bool {
+        if let c = readyCache, c.id == id { return c.ready }
+        let ready: Bool
+        if let nh = nexthops[id] {
+            ready = nh.present || (dirtyObjects.contains(id) && !(nh.waitingForLink && links[nh.key.interfaceIndex] == false))
+        } else if let g = groups[id] {
+            ready = g.present || dirtyObjects.contains(id)
+        } else {
+            ready = false
+        }
+        readyCache = (id, ready)
+        return ready
+    }
+
+    /// Routes planned by `set`, sent once the objects they need exist. An operation whose object
+    /// could not be created is taken back (the route waits for its next hops, as in `planRoutes`).
+    mutating func takeDirectOps() -> [FIBOperation] {
+        readyCache = nil
+        guard !directOps.isEmpty else { return [] }
+        var ops: [FIBOperation] = []
+        swap(&ops, &directOps)
+        var lastID: UInt32 = 0, lastPresent = true
+        var kept: [FIBOperation] = []
+        kept.reserveCapacity(ops.count)
+        for op in ops {
+            guard case .route(let prefix, .nexthopObject(let id), let previous) = op else { kept.append(op); continue }
+            if id != lastID {
+                lastID = id
+                lastPresent = nexthops[id]?.present ?? groups[id]?.present ?? false
+            }
+            if lastPresent {
+                kept.append(op)
+            } else {
+                routes.modify(prefix) { $0?.have = previous }
+                notePending(prefix, objectID: id)
+            }
+        }
+        return kept
+    }
+
+    /// Takes one more reference on an existing object; false if it no longer exists.
+    private mutating func retain(_ id: UInt32) -> Bool {
+        if (groups[id]?.refs += 1) != nil { return true }
+        if (nexthops[id]?.refs += 1) != nil { return true }
+        return false
     }
 
     /// Removes the wanted state of a prefix (the kernel route goes in the next plan).
@@ -154,10 +245,13 @@ struct FIBState {
     }
 
     mutating func markDirty(_ prefix: IPPrefix) {
-        guard var e = routes[prefix], !e.flags.contains(.dirty) else { return }
-        e.flags.insert(.dirty)
-        routes[prefix] = e
-        dirtyRoutes.append(prefix)
+        let queued = routes.modify(prefix) { slot -> Bool in
+            guard var e = slot, !e.flags.contains(.dirty) else { return false }
+            e.flags.insert(.dirty)
+            slot = e
+            return true
+        }
+        if queued { dirtyRoutes.append(prefix) }
     }
 
     // MARK: objects and reference counts
@@ -244,12 +338,14 @@ struct FIBState {
     /// Forgets a group the kernel no longer has and that nobody uses; releases its members.
     mutating func destroyGroup(_ id: UInt32) {
         guard let g = groups.removeValue(forKey: id) else { return }
+        lastHops = nil   // its id may be reused
         if g.indexed, groupByMembers[g.members] == id { groupByMembers[g.members] = nil }
         for m in g.members { releaseObject(m.id) }
     }
 
     mutating func destroyNexthop(_ id: UInt32) {
         guard let nh = nexthops.removeValue(forKey: id) else { return }
+        lastHops = nil
         if nh.indexed, nexthopByKey[nh.key] == id { nexthopByKey[nh.key] = nil }
     }
 

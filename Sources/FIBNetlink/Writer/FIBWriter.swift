@@ -42,6 +42,7 @@ public actor FIBWriter {
     private var batchFailures: [FIBFailure] = []
     private var started = false
     private var routeMessagesSent = 0
+    private let context: EncodeContext
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         WriterExecutor.shared.asUnownedSerialExecutor()
@@ -51,6 +52,7 @@ public actor FIBWriter {
     /// written until `start()`.
     public init(configuration: FIBConfiguration = FIBConfiguration()) throws(NetlinkSocketError) {
         self.configuration = configuration
+        context = EncodeContext(configuration)
         state = FIBState(config: configuration)
         socket = try NetlinkSocket(namespace: configuration.namespace, options: configuration.socketOptions)
         (events, eventSink) = AsyncStream.makeStream(of: FIBEvent.self, bufferingPolicy: .unbounded)
@@ -103,16 +105,28 @@ public actor FIBWriter {
     public func apply(_ changes: [FIBChange]) -> FIBBatchResult {
         var accepted = 0
         batchFailures = []
+        var v4 = 0, v6 = 0
         for change in changes {
-            switch change {
-            case .add(let r), .replace(let r):
-                if let f = state.set(r) { report(f) } else { accepted += 1 }
-            case .delete(let p):
-                state.remove(p)
-                accepted += 1
-            }
+            if case .add(let r) = change { if r.prefix.isV4 { v4 += 1 } else { v6 += 1 } }
         }
-        sync()
+        state.routes.reserve(v4: v4, v6: v6)
+        // Slices bound the memory of planned operations and let the kernel start early.
+        var index = 0
+        while index < changes.count {
+            let end = min(changes.count, index + 65536)
+            for change in changes[index..<end] {
+                switch change {
+                case .add(let r), .replace(let r):
+                    if let f = state.set(r) { report(f) } else { accepted += 1 }
+                case .delete(let p):
+                    state.remove(p)
+                    accepted += 1
+                }
+            }
+            index = end
+            sync(collectGarbage: index == changes.count)
+        }
+        if changes.isEmpty { sync() }
         let result = FIBBatchResult(accepted: accepted, failures: batchFailures)
         batchFailures = []
         return result
@@ -147,20 +161,25 @@ public actor FIBWriter {
 
     // MARK: sync
 
-    /// Runs plans until the model has nothing left to send.
-    private func sync() {
+    /// Runs plans until the model has nothing left to send. Unused objects are deleted only when
+    /// `collectGarbage` (not between the slices of one big batch, which may use them again).
+    private func sync(collectGarbage: Bool = true) {
         var rounds = 0
         repeat {
             execute(state.planNexthops())
             execute(state.planGroups())
             state.scanRoutes()
+            execute(state.takeDirectOps())
             repeat { execute(state.planRoutes(limit: 16384)) } while !state.dirtyRoutes.isEmpty
-            execute(state.planGarbageGroups())
-            execute(state.planGarbageNexthops())
+            if collectGarbage {
+                execute(state.planGarbageGroups())
+                execute(state.planGarbageNexthops())
+            }
             for f in state.pendingFailures { report(f) }
             state.pendingFailures = []
             rounds += 1
         } while state.hasWork && rounds < 8
+        guard collectGarbage else { return }
         if needsResync {
             needsResync = false
             resync(reason: "kernel dropped netlink messages (ENOBUFS)")
@@ -200,7 +219,7 @@ public actor FIBWriter {
             var lastMessage = 0
             while end < ops.count && (end == start || encoder.count < configuration.batchBytes) {
                 lastMessage = encoder.count
-                ops[end].encode(into: &encoder, flags: [], sequence: base &+ UInt32(end - start), config: configuration)
+                ops[end].encode(into: &encoder, flags: [], sequence: base &+ UInt32(end - start), config: context)
                 end += 1
             }
             // Ask for an ACK on the last message only.
@@ -223,7 +242,7 @@ public actor FIBWriter {
             }
             for i in 0..<count {
                 if case .route = ops[start + i] { routeMessagesSent += 1 }
-                let (err, msg) = errors[i] ?? (0, nil)
+                let (err, msg) = errors.isEmpty ? (0, nil) : errors[i] ?? (0, nil)
                 if let f = state.record(ops[start + i], error: err, message: msg) { report(f) }
             }
             start = end

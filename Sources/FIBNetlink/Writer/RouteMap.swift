@@ -83,7 +83,19 @@ struct RouteMap {
         }
     }
 
-    mutating func reserve(_ n: Int) { v4.reserveCapacity(n) }
+    /// Reads and changes one entry with a single hash lookup (nil: absent; set nil to remove).
+    mutating func modify<R>(_ prefix: IPPrefix, _ body: (inout RouteEntry?) -> R) -> R {
+        switch prefix {
+        case .v4(let p): return body(&v4[p.key])
+        case .v6(let p): return body(&v6[p])
+        }
+    }
+
+    /// Room for `v4` more IPv4 and `v6` more IPv6 routes without rehashing.
+    mutating func reserve(v4 more4: Int, v6 more6: Int) {
+        if v4.count + more4 > v4.capacity { v4.reserveCapacity(v4.count + more4) }
+        if v6.count + more6 > v6.capacity { v6.reserveCapacity(v6.count + more6) }
+    }
 
     /// Calls `body` on every entry, allowing changes in place.
     mutating func updateAll(_ body: (IPPrefix, inout RouteEntry) -> Void) {
