@@ -51,7 +51,7 @@ private func kinds(_ ops: [FIBOperation]) -> [String] {
         case .nexthop: return "nh"
         case .group(_, let m): return "group\(m.count)"
         case .deleteObject(let id): return "del\(id)"
-        case .route(let p, _, _): return "route \(p)"
+        case .route(let p, _, _), .nexthopRoute(let p, _, _): return "route \(p)"
         case .deleteRoute(let p): return "delroute \(p)"
         case .l2: return "l2"
         }

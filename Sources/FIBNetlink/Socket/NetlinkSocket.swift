@@ -122,8 +122,8 @@ public final class NetlinkSocket {
 
     /// Installs a classic BPF program that the kernel runs on every datagram before queueing it;
     /// a return value of 0 drops the datagram without using receive-buffer space.
-    public func attachFilter(_ program: [sock_filter]) throws(NetlinkSocketError) {
-        var prog = program
+    public func attachFilter(_ program: [NetlinkFilterInstruction]) throws(NetlinkSocketError) {
+        var prog = program.map { sock_filter(code: $0.code, jt: $0.jumpIfTrue, jf: $0.jumpIfFalse, k: $0.k) }
         let rc = prog.withUnsafeMutableBufferPointer { p -> Int32 in
             var fprog = sock_fprog(len: UInt16(p.count), filter: p.baseAddress)
             return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, socklen_t(MemoryLayout<sock_fprog>.size))
@@ -221,4 +221,32 @@ public final class NetlinkSocket {
             }
         }
     }
+}
+
+/// One classic BPF instruction (`struct sock_filter`) for `NetlinkSocket.attachFilter`.
+public struct NetlinkFilterInstruction: Hashable, Sendable {
+    public var code: UInt16
+    public var jumpIfTrue: UInt8
+    public var jumpIfFalse: UInt8
+    public var k: UInt32
+
+    public init(code: UInt16, jumpIfTrue: UInt8 = 0, jumpIfFalse: UInt8 = 0, k: UInt32) {
+        self.code = code
+        self.jumpIfTrue = jumpIfTrue
+        self.jumpIfFalse = jumpIfFalse
+        self.k = k
+    }
+
+    /// Load the byte at an absolute offset of the datagram.
+    public static func loadByte(_ offset: UInt32) -> Self { Self(code: UInt16(BPF_LD | BPF_B | BPF_ABS), k: offset) }
+    /// Load the 32-bit word at an offset (big-endian, as classic BPF does).
+    public static func loadWord(_ offset: UInt32) -> Self { Self(code: UInt16(BPF_LD | BPF_W | BPF_ABS), k: offset) }
+    /// If the accumulator equals `value`, skip `ifTrue` instructions, else skip `ifFalse`.
+    public static func jumpIfEqual(_ value: UInt32, _ ifTrue: UInt8, _ ifFalse: UInt8) -> Self {
+        Self(code: UInt16(BPF_JMP | BPF_JEQ | BPF_K), jumpIfTrue: ifTrue, jumpIfFalse: ifFalse, k: value)
+    }
+    /// Keep the datagram.
+    public static let accept = Self(code: UInt16(BPF_RET | BPF_K), k: 0xFFFF_FFFF)
+    /// Drop the datagram.
+    public static let drop = Self(code: UInt16(BPF_RET | BPF_K), k: 0)
 }

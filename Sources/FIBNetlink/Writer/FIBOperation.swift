@@ -12,6 +12,8 @@ enum FIBOperation: Hashable {
     /// Create or replace our route for a prefix. The model records the route as installed when it
     /// plans this; `previous` is what the kernel held before, restored if the request fails.
     case route(IPPrefix, RouteTarget, previous: Target = .none)
+    /// `.route` via a nexthop object, the hot path: a payload without references, cheap to copy.
+    case nexthopRoute(IPPrefix, id: UInt32, previous: Target)
     /// Delete our route for a prefix.
     case deleteRoute(IPPrefix)
     /// EVPN and neighbour entries: a prebuilt message (its sequence is set when sent).
@@ -30,7 +32,7 @@ enum FIBOperation: Hashable {
                                            flags: [.request, .create, .replace, extra], sequence: sequence).encode(into: &e)
         case .deleteObject(let id):
             NetlinkMessage.deleteNexthop(id: id, flags: [.request, extra], sequence: sequence).encode(into: &e)
-        case .route(let prefix, .nexthopObject(let id), _):
+        case .nexthopRoute(let prefix, let id, _), .route(let prefix, .nexthopObject(let id), _):
             e.appendNexthopRoute(prefix: prefix, nexthopID: id, table: config.table, metric: config.metric,
                                  protocol: config.routeProtocol, flags: [.request, .create, .replace, extra], sequence: sequence)
         case .route(let prefix, let target, _):

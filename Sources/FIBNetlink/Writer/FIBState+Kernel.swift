@@ -10,6 +10,7 @@ extension FIBState {
     /// us. The model follows: those objects are gone, their groups are re-planned with the members
     /// that remain (one group replace each), and on link up everything is put back.
     mutating func linkChanged(index: UInt32, usable: Bool) {
+        flushRefs()
         let old = links[index]
         links[index] = usable
         guard old != usable else { return }
@@ -134,6 +135,7 @@ extension FIBState {
     /// start-up this adopts what a previous run left (so a restart never blackholes the host);
     /// after ENOBUFS it finds out what we missed. Everything that differs is queued for the next plan.
     mutating func reconcile(nexthopDump: [NexthopMessage], routeDump: [RouteMessage]) {
+        flushRefs()
         // Nexthop objects first, then groups (which reference them).
         var seen: Set<UInt32> = []
         for m in nexthopDump {
@@ -220,6 +222,7 @@ extension FIBState {
     /// are removed in the next plan.
     mutating func markConverged() {
         guard !converged else { return }
+        flushRefs()
         converged = true
         var dirty: [IPPrefix] = []
         routes.updateAll { prefix, e in

@@ -10,6 +10,7 @@ extension FIBState {
     /// Phase 1: nexthop objects that are wanted but not in the kernel.
     mutating func planNexthops() -> [FIBOperation] {
         readyCache = nil
+        flushRefs()
         guard config.useNexthopObjects else { return [] }
         var ops: [FIBOperation] = []
         for id in dirtyObjects.sorted() {
@@ -137,7 +138,11 @@ extension FIBState {
                 break
             }
             if let install {
-                ops.append(.route(prefix, install, previous: e.have))
+                if case .nexthopObject(let id) = install {
+                    ops.append(.nexthopRoute(prefix, id: id, previous: e.have))
+                } else {
+                    ops.append(.route(prefix, install, previous: e.have))
+                }
                 let hadError = routes.modify(prefix) { slot -> Bool in
                     guard var x = slot else { return false }
                     let failed = x.flags.contains(.failed)
@@ -172,6 +177,7 @@ extension FIBState {
 
     /// Phase 4a: groups nobody uses.
     mutating func planGarbageGroups() -> [FIBOperation] {
+        flushRefs()
         var ops: [FIBOperation] = []
         for id in garbage.sorted() {
             guard let g = groups[id] else { continue }
@@ -253,7 +259,7 @@ extension FIBState {
                 destroyNexthop(id)
             }
             return nil
-        case .route(let prefix, _, let previous):
+        case .route(let prefix, _, let previous), .nexthopRoute(let prefix, _, let previous):
             // Planned as installed already; only a failure changes the model.
             if error == 0 { return nil }
             let transient = error == ENOBUFS || error == EBUSY || error == EAGAIN || error == ENOMEM || error == EINTR

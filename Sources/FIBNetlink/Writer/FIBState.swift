@@ -97,7 +97,12 @@ struct FIBState {
     var directOps: [FIBOperation] = []
     var readyCache: (id: UInt32, ready: Bool)?
     /// The next hops of the last `set` and the object they resolved to.
-    private var lastHops: (hops: [FIBNextHop], v4: Bool, id: UInt32)?
+    private var lastHops: [FIBNextHop] = []
+    private var lastHopsV4 = false
+    private var lastHopsID: UInt32 = 0
+    private var lastHopsValid = false
+    /// References taken through `lastHops` and not yet added to the object.
+    private var lastHopsRefs = 0
     /// Failures found while planning (routes with no usable next hop), for the writer to report.
     var pendingFailures: [FIBFailure] = []
     var converged = false
@@ -120,10 +125,13 @@ struct FIBState {
             let v4 = route.prefix.isV4
             // Routes of one batch mostly share their next hops (one UPDATE, many prefixes):
             // the last set's object is reused without building keys again.
-            if let c = lastHops, c.v4 == v4, c.hops == route.nextHops, retain(c.id) {
-                want = .object(c.id)
+            if lastHopsValid && lastHopsV4 == v4 && lastHops == route.nextHops {
+                // Counted here and added to the object in one go (`flushRefs`).
+                lastHopsRefs += 1
+                want = .object(lastHopsID)
                 break
             }
+            flushRefs()
             var hops: [FIBNextHop] = []
             for h in route.nextHops where !hops.contains(where: { $0.gateway == h.gateway && $0.interfaceIndex == h.interfaceIndex }) {
                 hops.append(h)
@@ -141,7 +149,10 @@ struct FIBState {
                                   message: "no free nexthop id in \(config.nexthopIDs)", willRetry: false)
             }
             want = .object(id)
-            lastHops = (route.nextHops, v4, id)
+            lastHops = route.nextHops
+            lastHopsV4 = v4
+            lastHopsID = id
+            lastHopsValid = true
         }
         // With nexthop objects, a route whose object exists (or is about to be created in this
         // sync) is planned right here, in the same lookup: this is the hot path of big batches.
@@ -163,7 +174,7 @@ struct FIBState {
             if direct && !e.flags.contains(.dirty) {
                 if e.have != want {
                     switch want.kind {
-                    case .object: op = .route(route.prefix, .nexthopObject(want.id), previous: e.have)
+                    case .object: op = .nexthopRoute(route.prefix, id: want.id, previous: e.have)
                     case .blackhole: op = .route(route.prefix, .blackhole, previous: e.have)
                     default: op = .route(route.prefix, .unreachable, previous: e.have)
                     }
@@ -206,30 +217,37 @@ struct FIBState {
         guard !directOps.isEmpty else { return [] }
         var ops: [FIBOperation] = []
         swap(&ops, &directOps)
-        var lastID: UInt32 = 0, lastPresent = true
+        // Usually every object was created: then the list goes out as it is.
+        var missing: Set<UInt32> = []
+        var checked: Set<UInt32> = []
+        var lastID: UInt32 = 0
+        for op in ops {
+            guard case .nexthopRoute(_, let id, _) = op, id != lastID else { continue }
+            lastID = id
+            if checked.insert(id).inserted, !(nexthops[id]?.present ?? groups[id]?.present ?? false) { missing.insert(id) }
+        }
+        if missing.isEmpty { return ops }
         var kept: [FIBOperation] = []
         kept.reserveCapacity(ops.count)
         for op in ops {
-            guard case .route(let prefix, .nexthopObject(let id), let previous) = op else { kept.append(op); continue }
-            if id != lastID {
-                lastID = id
-                lastPresent = nexthops[id]?.present ?? groups[id]?.present ?? false
-            }
-            if lastPresent {
-                kept.append(op)
-            } else {
+            if case .nexthopRoute(let prefix, let id, let previous) = op, missing.contains(id) {
                 routes.modify(prefix) { $0?.have = previous }
                 notePending(prefix, objectID: id)
+            } else {
+                kept.append(op)
             }
         }
         return kept
     }
 
-    /// Takes one more reference on an existing object; false if it no longer exists.
-    private mutating func retain(_ id: UInt32) -> Bool {
-        if (groups[id]?.refs += 1) != nil { return true }
-        if (nexthops[id]?.refs += 1) != nil { return true }
-        return false
+    /// Adds the references counted by `set`'s fast path to their object. Anything that reads or
+    /// changes reference counts calls this first.
+    mutating func flushRefs() {
+        guard lastHopsRefs > 0 else { return }
+        let n = lastHopsRefs
+        lastHopsRefs = 0
+        if (groups[lastHopsID]?.refs += n) != nil { return }
+        nexthops[lastHopsID]?.refs += n
     }
 
     /// Removes the wanted state of a prefix (the kernel route goes in the next plan).
@@ -322,7 +340,10 @@ struct FIBState {
     }
 
     mutating func release(_ target: Target) {
-        if target.kind == .object { releaseObject(target.id) }
+        if target.kind == .object {
+            flushRefs()
+            releaseObject(target.id)
+        }
     }
 
     mutating func releaseObject(_ id: UInt32) {
@@ -337,15 +358,17 @@ struct FIBState {
 
     /// Forgets a group the kernel no longer has and that nobody uses; releases its members.
     mutating func destroyGroup(_ id: UInt32) {
+        flushRefs()
         guard let g = groups.removeValue(forKey: id) else { return }
-        lastHops = nil   // its id may be reused
+        lastHopsValid = false   // its id may be reused
         if g.indexed, groupByMembers[g.members] == id { groupByMembers[g.members] = nil }
         for m in g.members { releaseObject(m.id) }
     }
 
     mutating func destroyNexthop(_ id: UInt32) {
+        flushRefs()
         guard let nh = nexthops.removeValue(forKey: id) else { return }
-        lastHops = nil
+        lastHopsValid = false
         if nh.indexed, nexthopByKey[nh.key] == id { nexthopByKey[nh.key] = nil }
     }
 

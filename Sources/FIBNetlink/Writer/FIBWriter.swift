@@ -141,7 +141,8 @@ public actor FIBWriter {
 
     /// A copy of the writer's state for `show fib`; `limit` caps the number of routes listed.
     public func snapshot(limit: Int = Int.max, matching filter: @Sendable (IPPrefix) -> Bool = { _ in true }) -> FIBSnapshot {
-        state.snapshot(matching: filter, limit: limit, statistics: statistics)
+        state.flushRefs()
+        return state.snapshot(matching: filter, limit: limit, statistics: statistics)
     }
 
     /// Tests only: the monitor stops reading for half a second (to provoke ENOBUFS).
@@ -241,9 +242,17 @@ public actor FIBWriter {
                 }
             }
             for i in 0..<count {
-                if case .route = ops[start + i] { routeMessagesSent += 1 }
+                let op = ops[start + i]
+                let isRoute: Bool
+                switch op {
+                case .nexthopRoute, .route: isRoute = true
+                default: isRoute = false
+                }
+                if isRoute { routeMessagesSent += 1 }
+                // A route planned as installed needs no bookkeeping unless it failed.
+                if isRoute && errors.isEmpty { continue }
                 let (err, msg) = errors.isEmpty ? (0, nil) : errors[i] ?? (0, nil)
-                if let f = state.record(ops[start + i], error: err, message: msg) { report(f) }
+                if let f = state.record(op, error: err, message: msg) { report(f) }
             }
             start = end
         }

@@ -51,25 +51,22 @@ final class MonitorThread: @unchecked Sendable {
     /// whose nlmsg_pid is the writer's. Classic BPF loads are big-endian, so the little-endian
     /// 16-bit type is read as its low byte (offset 4; the high byte at 5 is 0 for these types)
     /// and the pid is compared byte-swapped.
-    static func filter(droppingEchoesOf pid: UInt32) -> [sock_filter] {
-        func stmt(_ code: Int32, _ k: UInt32) -> sock_filter { sock_filter(code: UInt16(code), jt: 0, jf: 0, k: k) }
-        func jump(_ code: Int32, _ k: UInt32, _ jt: UInt8, _ jf: UInt8) -> sock_filter { sock_filter(code: UInt16(code), jt: jt, jf: jf, k: k) }
-        let ldb = BPF_LD | BPF_B | BPF_ABS, ldw = BPF_LD | BPF_W | BPF_ABS, jeq = BPF_JMP | BPF_JEQ | BPF_K, ret = BPF_RET | BPF_K
-        return [
-            stmt(ldb, 5),                  // 0: high byte of nlmsg_type
-            jump(jeq, 0, 0, 6),            // 1: not 0 -> accept (8)
-            stmt(ldb, 4),                  // 2: low byte
-            jump(jeq, 24, 6, 0),           // 3: RTM_NEWROUTE -> check pid (10)
-            jump(jeq, 25, 5, 0),           // 4: RTM_DELROUTE
-            jump(jeq, 104, 4, 0),          // 5: RTM_NEWNEXTHOP
-            jump(jeq, 105, 3, 0),          // 6: RTM_DELNEXTHOP
-            stmt(ret, 0xFFFF_FFFF),        // 7: accept
-            stmt(ret, 0xFFFF_FFFF),        // 8: accept
-            stmt(ret, 0xFFFF_FFFF),        // 9: (unused)
-            stmt(ldw, 12),                 // 10: nlmsg_pid, byte-swapped by the load
-            jump(jeq, pid.byteSwapped, 0, 1), // 11: ours -> drop (12), else accept (13)
-            stmt(ret, 0),                  // 12: drop
-            stmt(ret, 0xFFFF_FFFF),        // 13: accept
+    static func filter(droppingEchoesOf pid: UInt32) -> [NetlinkFilterInstruction] {
+        [
+            .loadByte(5),                      // 0: high byte of nlmsg_type
+            .jumpIfEqual(0, 0, 6),             // 1: not 0 -> accept (8)
+            .loadByte(4),                      // 2: low byte
+            .jumpIfEqual(24, 6, 0),            // 3: RTM_NEWROUTE -> check pid (10)
+            .jumpIfEqual(25, 5, 0),            // 4: RTM_DELROUTE
+            .jumpIfEqual(104, 4, 0),           // 5: RTM_NEWNEXTHOP
+            .jumpIfEqual(105, 3, 0),           // 6: RTM_DELNEXTHOP
+            .accept,                           // 7
+            .accept,                           // 8
+            .accept,                           // 9
+            .loadWord(12),                     // 10: nlmsg_pid, byte-swapped by the load
+            .jumpIfEqual(pid.byteSwapped, 0, 1), // 11: ours -> drop (12), else accept (13)
+            .drop,                             // 12
+            .accept,                           // 13
         ]
     }
 
