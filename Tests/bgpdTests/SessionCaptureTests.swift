@@ -23,6 +23,17 @@ import Testing
         var fromBGPD: Bool { stream.source.address == .v6(SessionCaptureTests.ours) }
     }
 
+    /// Cuts a byte stream into messages with the codec's framing.
+    func frames(_ data: [UInt8], maxLength: Int) throws -> (messages: [[UInt8]], rest: Int) {
+        var out: [[UInt8]] = []
+        var at = 0
+        while at < data.count, let n = try BGPFraming.nextMessageLength(Array(data[at...]), maxLength: maxLength) {
+            out.append(Array(data[at..<(at + n)]))
+            at += n
+        }
+        return (out, data.count - at)
+    }
+
     /// Every stream, framed and decoded. UPDATEs are decoded with the context negotiated from
     /// the two OPENs of their connection.
     func load() throws -> [Decoded] {
@@ -31,9 +42,8 @@ import Testing
         // First pass: each stream's OPEN (it needs no negotiated context).
         var opens: [String: OpenMessage] = [:]
         for s in streams {
-            var f = MessageFramer()
-            f.push(s.data)
-            if let raw = try f.next(maxLength: 4096), case .open(let o) = try BGPMessage.decode(raw, context: .initial) {
+            if let raw = try frames(s.data, maxLength: 65535).messages.first,
+               case .open(let o) = try BGPMessage.decode(raw, context: .initial) {
                 opens["\(s.source)>\(s.destination)"] = o
             }
         }
@@ -44,13 +54,10 @@ import Testing
                case .success(let n) = Negotiation.negotiate(local: theirs, peer: mine, policy: NegotiationPolicy(peerAS: .any)) {
                 context = n.codecContext
             }
-            var f = MessageFramer()
-            f.push(s.data)
+            let (raws, rest) = try frames(s.data, maxLength: context.maxMessageLength)
             var messages: [(raw: [UInt8], message: BGPMessage)] = []
-            while let raw = try f.next(maxLength: context.maxMessageLength) {
-                messages.append((raw, try BGPMessage.decode(raw, context: context)))
-            }
-            #expect(f.pending == 0, "stream \(s.source) -> \(s.destination) ends inside a message")
+            for raw in raws { messages.append((raw, try BGPMessage.decode(raw, context: context))) }
+            #expect(rest == 0, "stream \(s.source) -> \(s.destination) ends inside a message")
             out.append(Decoded(stream: s, messages: messages))
         }
         return out
@@ -138,23 +145,24 @@ import Testing
         #expect(withdraw.map { $0 > announce } == true)
     }
 
-    @Test func framerHandlesDripAndCoalescedInput() throws {
-        let keepalive: [UInt8] = [UInt8](repeating: 0xFF, count: 16) + [0, 19, 4]
-        var f = MessageFramer()
-        for b in keepalive + keepalive { f.push([b]) }
-        #expect(try f.next(maxLength: 4096) == keepalive)
-        #expect(try f.next(maxLength: 4096) == keepalive)
-        #expect(try f.next(maxLength: 4096) == nil)
-        f.push(keepalive + keepalive + Array(keepalive.prefix(7)))
-        #expect(try f.next(maxLength: 4096) == keepalive)
-        #expect(try f.next(maxLength: 4096) == keepalive)
-        #expect(try f.next(maxLength: 4096) == nil)
-        #expect(f.pending == 7)
-        f.push(Array(keepalive.dropFirst(7)))
-        #expect(try f.next(maxLength: 4096) == keepalive)
-        var bad = MessageFramer()
-        bad.push([0xFF, 0x00])
-        #expect(throws: BGPDecodeError.self) { try bad.next(maxLength: 4096) }
-        #expect(MessageType.types(in: keepalive + keepalive) == [.keepalive, .keepalive])
+    /// The per-connection message counter sees every message of the capture's streams, however
+    /// the bytes are cut: whole, one octet at a time, or in 7-octet pieces.
+    @Test func messageCounterMatchesFraming() throws {
+        for d in try load() {
+            let expected = d.messages.map(\.message.type)
+            var whole = MessageCounter()
+            #expect(whole.feed(d.stream.data) == expected)
+            var drip = MessageCounter()
+            #expect(d.stream.data.flatMap { drip.feed([$0]) } == expected)
+            var pieces = MessageCounter()
+            let cut = stride(from: 0, to: d.stream.data.count, by: 7).flatMap {
+                pieces.feed(Array(d.stream.data[$0..<min($0 + 7, d.stream.data.count)]))
+            }
+            #expect(cut == expected)
+        }
+        var bad = MessageCounter()
+        #expect(bad.feed([UInt8](repeating: 0xFF, count: 16) + [0, 3, 4, 9, 9]).isEmpty)   // length 3 < 19: stop
+        let n = NotificationMessage(encoded: [UInt8](repeating: 0xFF, count: 16) + [0, 23, 3, 6, 2, 0, 1])
+        #expect(n == NotificationMessage(code: 6, subcode: 2, data: [0, 1]))
     }
 }

@@ -4,10 +4,10 @@ import Logging
 import NetAddress
 import RIB
 
-/// One configured neighbour: the single owner of its `PeerSession` (the pure session logic),
-/// its TCP connections and its timers. It frames and decodes the bytes each connection
-/// delivers, feeds the messages to the session and carries out the session's actions: open or
-/// close connections, encode and send messages, run timers, and hand routes to the RIB.
+/// One configured neighbour: the single owner of its `PeerSession` (the pure session logic:
+/// framing, decoding, the state machines), its TCP connections and its timers. It moves the
+/// bytes each connection delivers into the session and carries out the session's actions: open
+/// or close connections, write bytes, run timers, and hand routes to the RIB.
 actor PeerActor {
     let id: UInt32
     let key: PeerKey
@@ -28,10 +28,10 @@ actor PeerActor {
     /// Exports from the RIB, in order, to this peer's session.
     private var exports: AsyncStream<PeerExport>.Continuation?
 
-    /// A connection and its framer.
+    /// A connection and the counter of the messages it delivers.
     private struct Link {
         var connection: BGPConnection?
-        var framer = MessageFramer()
+        var received = MessageCounter()
     }
 
     init(id: UInt32, neighbor: NeighborConfig, global: Config, transport: Transport, routing: RoutingEngine, logger: Logger) {
@@ -194,58 +194,11 @@ actor PeerActor {
         await perform(session.tcpFailed(cid))
     }
 
-    /// Bytes from connection `cid`: framed, decoded with the session's codec context, and fed
-    /// to the session one message at a time.
+    /// Bytes from connection `cid`, as TCP delivered them, to the session.
     private func received(_ bytes: [UInt8], on cid: ConnectionID) async {
         guard connections[cid] != nil else { return }
-        connections[cid]?.framer.push(bytes)
-        while connections[cid] != nil {
-            let context = session.session?.codecContext ?? .initial
-            let raw: [UInt8]
-            do {
-                guard let m = try connections[cid]?.framer.next(maxLength: context.maxMessageLength) else { return }
-                raw = m
-            } catch {
-                await protocolError(error, on: cid)
-                return
-            }
-            let message: BGPMessage
-            do { message = try BGPMessage.decode(raw, context: context) } catch {
-                await protocolError(error, on: cid)
-                return
-            }
-            stats.count(received: message.type)
-            if case .notification(let n) = message {
-                stats.lastError = SessionError(direction: "received", code: Int(n.code), subcode: Int(n.subcode),
-                                               text: "received \(n.summary)", at: Date().timeIntervalSince1970)
-                logger.notice("NOTIFICATION received: \(n.summary)")
-            }
-            if case .update(let u) = message, !u.diagnostics.isEmpty {
-                for d in u.diagnostics { logger.warning("malformed UPDATE repaired (RFC 7606): \(d)") }
-            }
-            await perform(session.receive(message, on: cid))
-        }
-    }
-
-    /// A message that does not decode: its NOTIFICATION goes out and the connection closes
-    /// (RFC 4271 section 6; RFC 7606 repairs are not errors and never get here).
-    private func protocolError(_ error: BGPDecodeError, on cid: ConnectionID) async {
-        logger.warning("bad message from the peer: \(error)")
-        if let conn = connections[cid]?.connection {
-            send(.notification(error.notification), on: conn)
-        }
-        stats.lastError = SessionError(direction: "sent", code: Int(error.notification.code),
-                                       subcode: Int(error.notification.subcode),
-                                       text: "sent \(error.notification.summary): \(error.reason)", at: Date().timeIntervalSince1970)
-        connections[cid]?.connection?.close()
-        connections[cid] = nil
-        await perform(session.tcpFailed(cid))
-    }
-
-    private func send(_ message: BGPMessage, on conn: BGPConnection) {
-        let context = session.session?.codecContext ?? .initial
-        conn.send(message.encode(context: context))
-        stats.count(sent: message.type)
+        for t in connections[cid]?.received.feed(bytes) ?? [] { stats.count(received: t) }
+        await perform(session.receive(bytes, on: cid))
     }
 
     // MARK: - Session actions
@@ -256,14 +209,15 @@ actor PeerActor {
             switch action {
             case .connect(let cid):
                 connect(cid)
-            case .send(let cid, let message):
+            case .send(let cid, let bytes):
                 if let conn = connections[cid]?.connection {
-                    if case .notification(let n) = message {
+                    for t in MessageType.types(in: bytes) { stats.count(sent: t) }
+                    if let n = NotificationMessage(encoded: bytes) {
                         stats.lastError = SessionError(direction: "sent", code: Int(n.code), subcode: Int(n.subcode),
                                                        text: "sent \(n.summary)", at: Date().timeIntervalSince1970)
                         logger.notice("NOTIFICATION sent: \(n.summary)")
                     }
-                    send(message, on: conn)
+                    conn.send(bytes)
                 }
             case .close(let cid):
                 waitingForAddress.removeAll { $0 == cid }
@@ -275,6 +229,7 @@ actor PeerActor {
             case .established(let s):
                 await established(s)
             case .update(let u):
+                for d in u.diagnostics { logger.warning("malformed UPDATE repaired (RFC 7606): \(d)") }
                 await routing.apply(u, from: PeerID(id))
             case .endOfRIB(let f):
                 logger.info("End-of-RIB received for \(f)")
@@ -382,11 +337,19 @@ actor PeerActor {
         exports?.finish()
         exports = nil
         stats.down(at: Date())
-        if stats.lastError == nil || cause.notification == nil {
-            if case .connectionFailed = cause {
-                stats.lastError = SessionError(direction: "local", code: nil, subcode: nil,
-                                               text: "connection closed by the peer or failed", at: Date().timeIntervalSince1970)
-            }
+        let now = Date().timeIntervalSince1970
+        switch cause {
+        case .notificationReceived(let n):
+            stats.lastError = SessionError(direction: "received", code: Int(n.code), subcode: Int(n.subcode),
+                                           text: "received \(n.summary)", at: now)
+        case .notificationSent(let n):
+            stats.lastError = SessionError(direction: "sent", code: Int(n.code), subcode: Int(n.subcode),
+                                           text: "sent \(n.summary)", at: now)
+        case .connectionFailed:
+            stats.lastError = SessionError(direction: "local", code: nil, subcode: nil,
+                                           text: "connection closed by the peer or failed", at: now)
+        case .stoppedWithoutNotification:
+            break
         }
         logger.notice("session down: \(cause)\(retain ? "; keeping the peer's routes as stale (graceful restart)" : "")")
         await routing.peerDown(PeerID(id), retainStale: retain)
