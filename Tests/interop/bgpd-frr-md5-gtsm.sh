@@ -61,4 +61,33 @@ ip netns exec $F timeout 8 tcpdump -Z root -i dm-mf0 -c 2 -v -n 'src 10.0.7.1 an
     >"$WORK/ttl.txt" 2>/dev/null || true
 check "our BGP segments carry TTL 255" grep -q "ttl 255" "$WORK/ttl.txt"
 check "our BGP segments carry the TCP-MD5 option" grep -q "md5" "$WORK/ttl.txt"
+# TCP-MD5 on an unnumbered session: the key goes on our listening socket once FRR's link-local
+# address is learnt, and on our connections to it.
+A2=dm-mb F2=dm-mg
+netns $A2; netns $F2
+veth $A2 dm-mb0 02:00:00:00:d5:11 $F2 dm-mg0 02:00:00:00:d5:12
+frr_start $F2 "frr defaults datacenter
+hostname $F2
+router bgp 65002
+ bgp router-id 10.0.0.2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ timers bgp 3 9
+ neighbor dm-mg0 interface remote-as external
+ neighbor dm-mg0 password s3cret
+ neighbor dm-mg0 timers connect 1
+ address-family ipv4 unicast
+  network 10.2.0.0/24
+ exit-address-family"
+bgpd_start $A2 "asn: 65001
+router-id: 10.0.0.1
+ebgp-requires-policy: false
+timers: {hold-time: 9, keepalive: 3, connect-retry: 1}
+neighbors:
+  - interface: dm-mb0
+    remote-as: external
+    password: s3cret
+$(bgpd_paths $A2)"
+wait_for 30 "unnumbered with TCP-MD5: bgpd Established" bgpd_jq $A2 summary '.neighbors[0].state == "Established"'
+wait_for 15 "unnumbered with TCP-MD5: routes from FRR" bgpd_jq $A2 "routes ipv4" 'map(select(.prefix == "10.2.0.0/24")) | length == 1'
 finish

@@ -228,6 +228,12 @@ actor Daemon {
     }
 
     private func unnumberedChanged(_ interface: String, _ link: UnnumberedLink?) async {
+        // A TCP-MD5 key for an unnumbered peer can only go on the listening socket once its
+        // address is known.
+        if let n = config.neighbors.first(where: { $0.peer == .interface(interface) }), let key = n.password,
+           let peer = link?.peer, peer != unnumberedLinks[interface]?.peer {
+            transport.setListenerKey(peer: .v6(peer), key: key)
+        }
         unnumberedLinks[interface] = link
         if let p = peers[PeerKey(interface: interface, address: nil)] { await p.unnumberedChanged(link) }
     }
