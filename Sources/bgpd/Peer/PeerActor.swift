@@ -19,7 +19,8 @@ actor PeerActor {
 
     private var session: PeerSession
     private var connections: [ConnectionID: Link] = [:]
-    private var timers: [PeerTimer: Task<Void, Never>] = [:]
+    /// Running timers, each with the generation it was started in.
+    private var timers: [PeerTimer: (task: Task<Void, Never>, generation: UInt64)] = [:]
     private var timerGeneration: UInt64 = 0
     var link: UnnumberedLink?
     /// Connect actions waiting for the unnumbered peer's address to be learnt.
@@ -63,7 +64,7 @@ actor PeerActor {
     func stop(_ notification: NotificationMessage) async {
         await perform(session.stop(notification))
         stats.adminDown = true
-        for (_, t) in timers { t.cancel() }
+        for (_, t) in timers { t.task.cancel() }
         timers = [:]
         // Give the NOTIFICATION a moment to leave before the daemon exits.
         for _ in 0..<20 where connections.values.contains(where: { $0.connection != nil }) {
@@ -225,7 +226,7 @@ actor PeerActor {
             case .startTimer(let t, let d):
                 startTimer(t, d)
             case .cancelTimer(let t):
-                timers.removeValue(forKey: t)?.cancel()
+                timers.removeValue(forKey: t)?.task.cancel()
             case .established(let s):
                 await established(s)
             case .update(let u):
@@ -255,19 +256,21 @@ actor PeerActor {
     }
 
     private func startTimer(_ t: PeerTimer, _ d: Duration) {
-        timers[t]?.cancel()
+        timers[t]?.task.cancel()
         timerGeneration += 1
         let generation = timerGeneration
-        timers[t] = Task { [weak self] in
+        let task = Task { [weak self] in
             try? await Task.sleep(for: d)
             guard !Task.isCancelled else { return }
             await self?.fire(t, generation: generation)
         }
+        timers[t] = (task, generation)
     }
 
     private func fire(_ t: PeerTimer, generation: UInt64) async {
-        // A timer restarted or cancelled since this task began is stale.
-        guard timers[t] != nil else { return }
+        // A timer cancelled, or restarted after this task's sleep ended, is stale: only the
+        // generation still registered may fire.
+        guard timers[t]?.generation == generation else { return }
         timers[t] = nil
         await perform(session.timerFired(t))
     }
