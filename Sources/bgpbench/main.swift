@@ -8,7 +8,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "decode":
     runDecodeBench(args: Array(arguments.dropFirst()))
+case "session":
+    runSessionBench(args: Array(arguments.dropFirst()))
 default:
-    print("usage: bgpbench decode [--prefixes N] [--passes N]")
+    print("usage: bgpbench decode|session [--prefixes N] [--passes N]")
     exit(2)
 }

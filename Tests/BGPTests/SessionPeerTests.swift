@@ -238,12 +238,17 @@ import NetAddress
     }
 
     @Test func timerActionsAreCoalescedPerCall() {
-        let s = SessionFixture.peer(65001, Fixture.idA, peerAS: 65002)
+        var s = SessionFixture.peer(65001, Fixture.idA, peerAS: 65002)
         let hold = PeerTimer.session(machine: 1, .hold)
         let ka = PeerTimer.session(machine: 1, .keepalive)
-        let coalesced = s.finish([.startTimer(hold, .seconds(9)), .update(UpdateMessage()), .startTimer(hold, .seconds(9)),
-                                  .startTimer(ka, .seconds(3)), .cancelTimer(ka)])
+        s.timer(hold, .seconds(9))
+        s.timer(ka, .seconds(3))
+        s.timer(hold, .seconds(9))
+        s.timer(ka, nil)
+        let coalesced = s.finish([.update(UpdateMessage())])
         #expect(coalesced == [.update(UpdateMessage()), .startTimer(hold, .seconds(9)), .cancelTimer(ka)])
+        // Drained: the next call starts clean.
+        #expect(s.finish([]) == [])
     }
 }
 

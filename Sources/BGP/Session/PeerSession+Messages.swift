@@ -9,7 +9,7 @@ extension PeerSession {
     }
 
     mutating func receiveMessage(_ message: BGPMessage, on id: ConnectionID, _ out: inout [PeerSessionAction]) {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
+        guard let slot = slot(of: id), isUp(slot) else { return }
         if case .open(let open) = message {
             guard resolveCollision(open: open, on: slot, &out) else { return }
         }
@@ -53,8 +53,8 @@ extension PeerSession {
     }
 
     private mutating func send(_ messages: [BGPMessage]) -> [PeerSessionAction] {
-        guard let slot = establishedSlot, let id = machine(slot).connection else { return [] }
-        let context = machine(slot).sendContext
+        guard let slot = establishedSlot, let id = connection(slot) else { return [] }
+        let context = codecContext(slot)
         var out: [PeerSessionAction] = []
         var bytes: [UInt8] = []
         var sendable: [BGPMessage] = []
@@ -76,7 +76,7 @@ extension PeerSession {
         let actions = update(slot) { $0.fsm.send(sendable) } ?? []
         if !bytes.isEmpty { out.append(.send(id, bytes)) }
         for case .startTimer(let t, let d) in actions {
-            out.append(.startTimer(.session(machine: machine(slot).id, t), d))
+            timer(.session(machine: machineID(slot), t), d)
         }
         return finish(out)
     }
@@ -99,7 +99,7 @@ extension PeerSession {
 
     mutating func receiveError(_ error: BGPDecodeError, messageType: MessageType?, on id: ConnectionID,
                                _ out: inout [PeerSessionAction]) {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
+        guard let slot = slot(of: id), isUp(slot) else { return }
         let n = error.notification
         switch messageType {
         case .update?:
