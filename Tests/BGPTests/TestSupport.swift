@@ -54,8 +54,11 @@ func attribute(_ flags: UInt8, _ code: UInt8, _ value: [UInt8]) -> [UInt8] {
     return [flags, code, UInt8(value.count)] + value
 }
 
+/// ORIGIN IGP and AS_PATH 65001 (4-octet): the mandatory attributes of MP_REACH_NLRI routes.
+let originAndASPath: [UInt8] = attribute(0x40, 1, [0]) + attribute(0x40, 2, [2, 1, 0, 0, 0xFD, 0xE9])
+
 /// ORIGIN IGP, AS_PATH 65001 (4-octet), NEXT_HOP 192.0.2.1: a minimal well-formed IPv4 set.
-let basicAttributes: [UInt8] = attribute(0x40, 1, [0]) + attribute(0x40, 2, [2, 1, 0, 0, 0xFD, 0xE9]) + attribute(0x40, 3, [192, 0, 2, 1])
+let basicAttributes: [UInt8] = originAndASPath + attribute(0x40, 3, [192, 0, 2, 1])
 
 extension BGPMessage {
     var update: UpdateMessage? { if case .update(let u) = self { return u } else { return nil } }
