@@ -374,3 +374,21 @@ import NetAddress
         #expect(net.downs(.a).isEmpty && net.downs(.b).isEmpty)
     }
 }
+
+@Suite struct SessionStatisticsTests {
+    @Test func countsMessagesAndNotifications() {
+        var net = SessionFixture.pair()
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        net.with(.a) { $0.sendUpdates([SessionFixture.v6Update("2001:db8:1::/48"), SessionFixture.v6Update("2001:db8:2::/48")]) }
+        #expect(net.a.statistics.sent(.open) == 1 && net.a.statistics.sent(.keepalive) == 1)
+        #expect(net.a.statistics.sent(.update) == 2 && net.b.statistics.received(.update) == 2)
+        #expect(net.b.statistics.received(.open) == 1 && net.b.statistics.establishedCount == 1)
+        net.with(.a) { $0.stop(.adminShutdown(message: "bye")) }
+        let wrapped = NotificationMessage.hardReset(inner: .adminShutdown(message: "bye"))
+        #expect(net.a.statistics.lastNotificationSent == wrapped)
+        #expect(net.b.statistics.lastNotificationReceived == wrapped)
+        #expect(net.reports[.b]?.contains(.log(.notice, "NOTIFICATION received: \(wrapped.summary)")) == true)
+        #expect(net.reports[.a]?.contains(.log(.notice, "NOTIFICATION sent: \(wrapped.summary)")) == true)
+    }
+}

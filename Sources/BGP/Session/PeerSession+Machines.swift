@@ -55,7 +55,11 @@ extension PeerSession {
         }
         for action in actions {
             if case .send(let message) = action {
-                if connection(slot) != nil { message.encode(into: &pending, context: codecContext(slot)) }
+                if connection(slot) != nil {
+                    message.encode(into: &pending, context: codecContext(slot))
+                    statistics.count(sent: message)
+                    if case .notification(let n) = message { out.append(.log(.notice, "NOTIFICATION sent: \(n.summary)")) }
+                }
                 continue
             }
             if !pending.isEmpty { flush(&out, connection(slot)) }
@@ -161,6 +165,7 @@ extension PeerSession {
 
     private mutating func sessionUp(_ n: NegotiatedSession, _ out: inout [PeerSessionAction]) {
         session = n
+        statistics.establishedCount += 1
         disabledFamilies = []
         out.append(.established(n))
         retention(gracefulRestart.sessionEstablished(n), &out)

@@ -10,6 +10,8 @@ extension PeerSession {
 
     mutating func receiveMessage(_ message: BGPMessage, on id: ConnectionID, _ out: inout [PeerSessionAction]) {
         guard let slot = slot(of: id), isUp(slot) else { return }
+        statistics.count(received: message)
+        if case .notification(let n) = message { out.append(.log(.notice, "NOTIFICATION received: \(n.summary)")) }
         if case .open(let open) = message {
             guard resolveCollision(open: open, on: slot, &out) else { return }
         }
@@ -70,6 +72,7 @@ extension PeerSession {
                 bytes.removeSubrange(start...)
                 out.append(.log(.warning, "\(message.type) of \(size) bytes exceeds the session's \(context.maxMessageLength): not sent"))
             } else {
+                statistics.count(sent: message)
                 sendable.append(message)
             }
         }

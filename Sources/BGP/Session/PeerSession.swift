@@ -47,6 +47,8 @@ public struct PeerSession: Sendable {
     var acceptedFamilies: Set<Family> = []
     /// Started and not stopped.
     public internal(set) var enabled = false
+    /// Message counters and the last NOTIFICATIONs each way.
+    public internal(set) var statistics = PeerStatistics()
 
     var primary: Machine
     var secondary: Machine?
