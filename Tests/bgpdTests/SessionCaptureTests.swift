@@ -145,24 +145,11 @@ import Testing
         #expect(withdraw.map { $0 > announce } == true)
     }
 
-    /// The per-connection message counter sees every message of the capture's streams, however
-    /// the bytes are cut: whole, one octet at a time, or in 7-octet pieces.
-    @Test func messageCounterMatchesFraming() throws {
-        for d in try load() {
-            let expected = d.messages.map(\.message.type)
-            var whole = MessageCounter()
-            #expect(whole.feed(d.stream.data) == expected)
-            var drip = MessageCounter()
-            #expect(d.stream.data.flatMap { drip.feed([$0]) } == expected)
-            var pieces = MessageCounter()
-            let cut = stride(from: 0, to: d.stream.data.count, by: 7).flatMap {
-                pieces.feed(Array(d.stream.data[$0..<min($0 + 7, d.stream.data.count)]))
-            }
-            #expect(cut == expected)
-        }
-        var bad = MessageCounter()
-        #expect(bad.feed([UInt8](repeating: 0xFF, count: 16) + [0, 3, 4, 9, 9]).isEmpty)   // length 3 < 19: stop
+    /// A NOTIFICATION we are about to send is read back from its bytes for `show neighbors`.
+    @Test func notificationFromEncodedBytes() {
         let n = NotificationMessage(encoded: [UInt8](repeating: 0xFF, count: 16) + [0, 23, 3, 6, 2, 0, 1])
         #expect(n == NotificationMessage(code: 6, subcode: 2, data: [0, 1]))
+        #expect(NotificationMessage(encoded: [UInt8](repeating: 0xFF, count: 16) + [0, 19, 4]) == nil)
+        #expect(NotificationMessage(encoded: [1, 2, 3]) == nil)
     }
 }

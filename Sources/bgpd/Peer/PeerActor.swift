@@ -17,7 +17,7 @@ actor PeerActor {
     let routing: RoutingEngine
     private var logger: Logger
 
-    private var session: PeerSession
+    private(set) var session: PeerSession
     private var connections: [ConnectionID: Link] = [:]
     /// Running timers, each with the generation it was started in.
     private var timers: [PeerTimer: (task: Task<Void, Never>, generation: UInt64)] = [:]
@@ -29,10 +29,9 @@ actor PeerActor {
     /// Exports from the RIB, in order, to this peer's session.
     private var exports: AsyncStream<PeerExport>.Continuation?
 
-    /// A connection and the counter of the messages it delivers.
+    /// A connection (nil while the attempt to open it runs).
     private struct Link {
         var connection: BGPConnection?
-        var received = MessageCounter()
     }
 
     init(id: UInt32, neighbor: NeighborConfig, global: Config, transport: Transport, routing: RoutingEngine, logger: Logger) {
@@ -198,7 +197,6 @@ actor PeerActor {
     /// Bytes from connection `cid`, as TCP delivered them, to the session.
     private func received(_ bytes: [UInt8], on cid: ConnectionID) async {
         guard connections[cid] != nil else { return }
-        for t in connections[cid]?.received.feed(bytes) ?? [] { stats.count(received: t) }
         await perform(session.receive(bytes, on: cid))
     }
 
@@ -212,11 +210,10 @@ actor PeerActor {
                 connect(cid)
             case .send(let cid, let bytes):
                 if let conn = connections[cid]?.connection {
-                    for t in MessageType.types(in: bytes) { stats.count(sent: t) }
+                    // The session logs it; the time of the last one is ours to keep.
                     if let n = NotificationMessage(encoded: bytes) {
                         stats.lastError = SessionError(direction: "sent", code: Int(n.code), subcode: Int(n.subcode),
                                                        text: "sent \(n.summary)", at: Date().timeIntervalSince1970)
-                        logger.notice("NOTIFICATION sent: \(n.summary)")
                     }
                     conn.send(bytes)
                 }

@@ -7,8 +7,6 @@ import RIB
 struct PeerStats: Sendable {
     var state = "Idle"
     var adminDown = false
-    var messagesReceived: [MessageType: UInt64] = [:]
-    var messagesSent: [MessageType: UInt64] = [:]
     var lastError: SessionError?
     var establishedTransitions = 0
     var droppedTransitions = 0
@@ -19,9 +17,6 @@ struct PeerStats: Sendable {
     var local: SocketEndpoint?
     var remote: SocketEndpoint?
     var endOfRIBReceived: Set<String> = []
-
-    mutating func count(received t: MessageType) { messagesReceived[t, default: 0] += 1 }
-    mutating func count(sent t: MessageType) { messagesSent[t, default: 0] += 1 }
 
     mutating func established(at d: Date, capabilities: [String], session: NegotiatedSession,
                               local: SocketEndpoint?, remote: SocketEndpoint?) {
@@ -40,8 +35,28 @@ struct PeerStats: Sendable {
         negotiated = nil
     }
 
-    static func names(_ m: [MessageType: UInt64]) -> [String: UInt64] {
-        Dictionary(uniqueKeysWithValues: m.map { ($0.key.description, $0.value) })
+}
+
+extension PeerStatistics {
+    /// Messages per type name, sent or received.
+    func byName(sent: Bool) -> [String: UInt64] {
+        var out: [String: UInt64] = [:]
+        for t in MessageType.allCases {
+            let n = sent ? self.sent(t) : received(t)
+            if n > 0 { out[t.description] = UInt64(n) }
+        }
+        return out
+    }
+}
+
+extension NotificationMessage {
+    /// The NOTIFICATION encoded at the start of `bytes` (a whole message we are sending), if
+    /// that is what they hold.
+    init?(encoded bytes: [UInt8]) {
+        guard bytes.count >= 21, bytes[18] == MessageType.notification.rawValue else { return nil }
+        let length = min(bytes.count, Int(bytes[16]) << 8 | Int(bytes[17]))
+        guard length >= 21 else { return nil }
+        self.init(code: bytes[19], subcode: bytes[20], data: Array(bytes[21..<length]))
     }
 }
 
@@ -60,7 +75,8 @@ extension PeerActor {
         let summary = PeerSummary(
             neighbor: key.description, description: neighbor.description, remoteAS: remoteAS, state: stats.state,
             upDownSeconds: stats.lastChange.map { Int(now.timeIntervalSince($0)) },
-            messagesReceived: stats.messagesReceived.values.reduce(0, +), messagesSent: stats.messagesSent.values.reduce(0, +),
+            messagesReceived: session.statistics.byName(sent: false).values.reduce(0, +),
+            messagesSent: session.statistics.byName(sent: true).values.reduce(0, +),
             prefixesReceived: prefixes.values.reduce(0) { $0 + $1.received },
             prefixesAccepted: prefixes.values.reduce(0) { $0 + $1.accepted },
             prefixesSent: prefixes.values.reduce(0) { $0 + $1.sent })
@@ -83,7 +99,7 @@ extension PeerActor {
             negotiatedHoldTime: stats.negotiated.map { Int($0.holdTime) },
             keepaliveInterval: stats.negotiated.map { Int($0.keepaliveTime) },
             capabilities: up ? stats.capabilities : [], families: families.map(\.description), prefixes: prefixes,
-            messages: MessageCounts(received: PeerStats.names(stats.messagesReceived), sent: PeerStats.names(stats.messagesSent)),
+            messages: MessageCounts(received: session.statistics.byName(sent: false), sent: session.statistics.byName(sent: true)),
             lastError: stats.lastError, establishedTransitions: stats.establishedTransitions,
             droppedTransitions: stats.droppedTransitions, unnumbered: unnumbered, options: options)
     }
