@@ -54,6 +54,16 @@ import Testing
         #expect(c.gracefulRestart == GracefulRestartConfig(enabled: true, restartTime: 120))
     }
 
+    /// The shipped example stays valid.
+    @Test func shippedExampleLoads() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let path = parts.joined(separator: "/") + "/examples/bgpd.yaml"
+        let c = try loadConfigFile(path).get()
+        #expect(c.neighbors.map(\.key.description) == ["swp1", "swp2", "192.0.2.2"])
+        #expect(c.metrics != nil)
+    }
+
     @Test func timersInheritAndOverride() throws {
         let c = try ConfigLoader.load("""
             asn: 4200000001
