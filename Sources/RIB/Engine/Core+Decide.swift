@@ -6,13 +6,13 @@ extension Core {
     /// `PeerState` would retain its sets and policies on every candidate.)
     @inline(__always)
     func candidate<K>(_ t: PathTable<K>, _ r: Int) -> Candidate {
-        let attr = t.recAttr[r]
+        let attr = t.recAttr(r)
         let f = attrs.facts[Int(attr)]
-        let slot = Int(t.recPeer[r])
+        let slot = Int(t.recPeer(r))
         let isLocal = slot == Core.localSlot
         return Candidate(
             record: r, attr: attr,
-            fresh: !t.recFlags[r].contains(.stale),
+            fresh: !t.recFlags(r).contains(.stale),
             weight: f.weight,
             localPref: f.flags.contains(.hasLocalPref) ? f.localPref : config.defaultLocalPref,
             local: f.flags.contains(.local),
@@ -25,7 +25,7 @@ extension Core {
                 : (isLocal ? config.routerID.value : peers[slot].info.routerID.value),
             clusterListLength: f.clusterListLength,
             peerHigh: peers[slot].addressHigh, peerLow: peers[slot].addressLow,
-            pathID: t.recPathID[r], peerID: isLocal ? 0 : peers[slot].info.id.rawValue,
+            pathID: t.recPathID(r), peerID: isLocal ? 0 : peers[slot].info.id.rawValue,
             nextHop: f.nextHop, bandwidth: f.bandwidth, hasBandwidth: f.flags.contains(.hasBandwidth))
     }
 
@@ -34,7 +34,7 @@ extension Core {
     func eligible<K>(_ t: PathTable<K>, _ r: Int) -> Bool {
         // EVPN next hops are VTEPs reached through the underlay, which the VXLAN device resolves;
         // their reachability is not the RIB's to judge.
-        K.familyIndex == .evpn || nextHops.isReachable(attrs.facts[Int(t.recAttr[r])].nextHop)
+        K.familyIndex == .evpn || nextHops.isReachable(attrs.facts[Int(t.recAttr(r))].nextHop)
     }
 
     /// Runs the decision process for one destination: flags the best path and the ECMP set, keeps
@@ -44,13 +44,13 @@ extension Core {
         f.changed.append(e)
         // The common case, one path: no candidate building, no selection.
         if let r = f.table.first(e), f.table.next(r) == nil {
-            let flags = f.table.recFlags[r]
+            let flags = f.table.recFlags(r)
             if flags.contains(.candidate) && eligible(f.table, r) {
                 if !flags.contains(.best) {
                     f.bestCount += 1
                     f.table.setFlags(r, flags.union([.best, .multipath]))
                 }
-                let attr = f.table.recAttr[r]
+                let attr = f.table.recAttr(r)
                 if K.familyIndex == .evpn {
                     installEVPN(&f, e, best: attrs.facts[Int(attr)].flags.contains(.local) ? 0 : attr)
                 } else {
@@ -65,11 +65,12 @@ extension Core {
                 return
             }
         }
-        let hadBest = f.table.best(e) != nil
+        var hadBest = false
         scratch.removeAll(keepingCapacity: true)
         var r = f.table.first(e)
         while let i = r {
-            var flags = f.table.recFlags[i]
+            var flags = f.table.recFlags(i)
+            if flags.contains(.best) { hadBest = true }
             if flags.contains(.candidate) {
                 flags.subtract([.best, .multipath])
                 f.table.setFlags(i, flags)
@@ -81,9 +82,9 @@ extension Core {
         if let best = Decision.select(scratch, options: options, winners: &scratchWinners, members: &scratchMembers) {
             let b = scratch[best].record
             for k in scratchMembers {
-                f.table.setFlags(scratch[k].record, f.table.recFlags[scratch[k].record].union(.multipath))
+                f.table.setFlags(scratch[k].record, f.table.recFlags(scratch[k].record).union(.multipath))
             }
-            f.table.setFlags(b, f.table.recFlags[b].union([.best, .multipath]))
+            f.table.setFlags(b, f.table.recFlags(b).union([.best, .multipath]))
             f.table.moveToFront(e, b)
             if !hadBest { f.bestCount += 1 }
         } else {

@@ -55,9 +55,9 @@ extension Core {
     mutating func exportID<K: RouteKey>(_ t: PathTable<K>, _ e: Int, to p: Int, cache: inout [ExportKey: UInt32],
                                         verdicts: inout [UInt32: [Bool]]) -> UInt32 {
         guard let r = t.best(e) else { return 0 }
-        let src = Int(t.recPeer[r])
+        let src = Int(t.recPeer(r))
         guard src != p else { return 0 }
-        let attr = t.recAttr[r]
+        let attr = t.recAttr(r)
         let fa = attrs.facts[Int(attr)]
         if fa.flags.contains(.noAdvertise) { return 0 }
         let dst = peers[p]
