@@ -13,13 +13,16 @@ import RIB
 /// phase, peak RSS, and bytes per route = (peak RSS during phase 1 - RSS before it) / N.
 ///
 /// Options: `--prefixes N`, `--per-update K` (mean prefixes per UPDATE, default 4), `--export`
-/// (both peers export with `accept-all`, so every change is also diffed into an Adj-RIB-Out).
+/// (both peers export with `accept-all`, so every change is also diffed into an Adj-RIB-Out),
+/// `--one-peer` (phase 1 only), `--verbose` (memory by structure). With BGPBENCH_PERF_CTL set to
+/// a `perf record --control` fifo, only the measured phases are profiled.
 enum RIBBench {
     static func run(_ args: [String]) {
         var prefixes = 1_000_000
         var perUpdate = 4
         var export = false
         var verbose = false
+        var onePeer = false
 
         var i = 0
         while i < args.count {
@@ -28,6 +31,7 @@ enum RIBBench {
             case "--per-update": i += 1; perUpdate = i < args.count ? Int(args[i]) ?? perUpdate : perUpdate
             case "--export": export = true
             case "--verbose": verbose = true
+            case "--one-peer": onePeer = true
 
             default: print("unknown option \(args[i])"); return
             }
@@ -51,6 +55,13 @@ enum RIBBench {
 
         print("bgpbench rib: \(prefixes) IPv4 prefixes, \(feed1.messages) + \(feed2.messages) UPDATEs "
               + "(\(feed1.bytes.count + feed2.bytes.count) bytes), export \(export ? "on" : "off")")
+        // The decoding share of the time: the same stream, decoded and dropped.
+        let d0 = BenchMeasure.cpuSeconds()
+        var decoded = 0
+        feed(feed2.bytes, context) { u in decoded += u.nlri.count }
+        let decodeSeconds = BenchMeasure.cpuSeconds() - d0
+        precondition(decoded == prefixes)
+
         BenchMeasure.resetPeak()
         let rssBefore = BenchMeasure.status("VmRSS")
         var fib = 0, exported = 0
@@ -63,7 +74,9 @@ enum RIBBench {
         }
         let c1 = BenchMeasure.cpuSeconds(), w1 = BenchMeasure.wallSeconds()
         let peak1 = BenchMeasure.status("VmHWM")
-        feed(feed2.bytes, context) { u in
+        BenchMeasure.profiler(false)
+        if !onePeer { BenchMeasure.profiler(true) }
+        feed(onePeer ? [] : feed2.bytes, context) { u in
             let out = rib.apply(update: u, from: peers[1].id)
             fib += out.fibChanges.count
             exported += out.exports.count
@@ -77,13 +90,14 @@ enum RIBBench {
         }
 
         let f = BenchMeasure.fixed
-        print("phase 1 (one peer):  cpu \(f(c1 - c0, 3)) s  wall \(f(w1 - w0, 3)) s")
+        print("phase 1 (one peer):  cpu \(f(c1 - c0, 3)) s  wall \(f(w1 - w0, 3)) s  (of which decoding about \(f(decodeSeconds, 3)) s)")
         print("phase 2 (two peers): cpu \(f(c2 - c1, 3)) s  wall \(f(w2 - w1, 3)) s  (total cpu \(f(c2 - c0, 3)) s)")
         print("RSS before routes \(BenchMeasure.mib(rssBefore)), peak after phase 1 \(BenchMeasure.mib(peak1)), after phase 2 \(BenchMeasure.mib(peak2))")
         print("bytes per route, one peer: \(f(Double(peak1 - rssBefore) / Double(prefixes), 1))")
         print("bytes per route, two peers (per path): \(f(Double(peak2 - rssBefore) / Double(2 * prefixes), 1))")
         print("Loc-RIB \(summary.routes[.ipv4Unicast] ?? 0) routes, \(summary.attributeSets) attribute sets, FIB changes \(fib), export batches \(exported)")
         precondition(summary.routes[.ipv4Unicast] == prefixes, "every prefix must have a best path")
+        if onePeer { print("(--one-peer: phase 2 skipped)") }
     }
 
     /// The UPDATEs as one byte stream, as a peer would send them.

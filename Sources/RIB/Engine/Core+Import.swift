@@ -61,6 +61,19 @@ extension Core {
         }
     }
 
+    /// Touches, for a batch of keys, everything the decision will read (index slot, destination,
+    /// first record, its attribute facts) before any is processed: the cache misses of
+    /// different keys then overlap instead of coming one after another.
+    @inline(__always)
+    mutating func warm<K>(_ t: PathTable<K>, _ keys: some Sequence<K>) {
+        var sink: UInt32 = 0
+        for key in keys {
+            guard let e = t.find(key), let r = t.first(e) else { continue }
+            sink &+= attrs.facts[Int(t.recAttr(r))].localPref
+        }
+        warmSink &+= sink
+    }
+
     /// `place` without a pre-policy copy, in one walk of the list (the common case, so it is
     /// worth the extra code): the candidate or the rejection marker of (peer, path id) is set,
     /// the other removed, and the received count kept.
@@ -115,7 +128,7 @@ extension Core {
         var raw = received
         if raw.nextHop?.linkLocal != nil, let i = interface { raw.scope = i }
         // RFC 4271 5.1.5: LOCAL_PREF received from an external peer MUST be ignored.
-        if peers[slot].external { raw.path.localPref = nil }
+        if peers[slot].external && raw.path.localPref != nil { raw.path.localPref = nil }
         let refused = isLoop(raw) || Core.nextHopKey(raw) == nil
         let soft = peers[slot].info.softReconfiguration
         let rawID: UInt32 = soft ? internPath(raw) : 0
@@ -127,7 +140,7 @@ extension Core {
         // With a constant outcome (the usual case) the attributes are interned once, up front.
         let constantID: UInt32 = constant.map { $0.accepted ? importAttributes(raw, policy: policy, outcome: $0, interface: interface) : 0 } ?? 0
         var held: [PolicyOutcome: UInt32] = [:]
-        warmSink &+= f.table.warm(items.lazy.map(\.0))
+        warm(f.table, items.lazy.map(\.0))
         for (key, pathID) in items {
             let e = f.table.entry(for: key)
             if constantID != 0 && !soft && f.table.head(e) == 0 {

@@ -46,13 +46,12 @@ struct ChunkedArray<Element>: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// Element `i`. Memory-safe for any index: a negative one or one past every chunk traps on
+    /// the chunk table's bounds check, and one past `count` within the last chunk reads the
+    /// filler (every slot of a chunk is initialised), so no separate range check is paid here.
     subscript(i: Int) -> Element {
-        @inline(__always) get {
-            precondition(i >= 0 && i < count, "index out of range")
-            return chunks[i &>> shift][i & mask]
-        }
+        @inline(__always) get { chunks[i &>> shift][i & mask] }
         @inline(__always) _modify {
-            precondition(i >= 0 && i < count, "index out of range")
             makeUnique()
             yield &chunks[i &>> shift][i & mask]
         }

@@ -125,20 +125,6 @@ struct PathTable<Key: RouteKey>: Sendable {
         }
     }
 
-    /// Touches the index slots (and entries) of a batch of keys before they are processed, so
-    /// that their cache misses overlap instead of coming one after another. Returns a value only
-    /// so the loads are not optimised away.
-    func warm(_ keys: some Sequence<Key>) -> UInt32 {
-        var sink: UInt32 = 0
-        for key in keys {
-            let h = key.mixedHash
-            let s = slots[Int(truncatingIfNeeded: h >> shift)]
-            sink &+= s
-            if s != 0 && s & ~Self.entryMask == Self.tag(h) { sink &+= entries[Int((s & Self.entryMask) &- 1)].head }
-        }
-        return sink
-    }
-
     /// The entry of `key`, created empty when absent.
     mutating func entry(for key: Key) -> Int {
         if (liveEntries + 1) * 4 > slots.count * 3 { grow() }
