@@ -10,8 +10,17 @@
 
 import NetAddress
 
-/// The decoder writes straight into the `UpdateMessage` being built (attributes, MP attributes,
-/// diagnostics, layout), so nothing large is copied; it keeps only its own bookkeeping.
+/// What the attribute block yields besides the typed attributes. The caller keeps it in a local
+/// and builds the `UpdateMessage` from it once, so nothing large is copied on the way.
+struct DecodedAttributes {
+    var mpReach: MPReach?
+    var mpUnreach: MPUnreach?
+    var diagnostics: [AttributeDiagnostic] = []
+    var layout = AttributeLayout()
+}
+
+/// The decoder writes the typed attributes straight into their storage and the rest into a
+/// `DecodedAttributes`; it keeps only its own bookkeeping.
 struct AttributeBlockDecoder {
     /// The UPDATE's NLRI field is not empty (NEXT_HOP is then mandatory, RFC 4271 5.1.3).
     let hasNLRIField: Bool
@@ -35,7 +44,7 @@ struct AttributeBlockDecoder {
     private var asSize: Int { fourOctetAS ? 4 : 2 }
 
     /// Parses the whole block. Throws only session resets; AFI/SAFI disable waits for `finish`.
-    mutating func decode(_ block: UnsafeRawBufferPointer, into m: inout UpdateMessage,
+    mutating func decode(_ block: UnsafeRawBufferPointer, into m: inout DecodedAttributes,
                          context: CodecContext) throws(BGPDecodeError) {
         let n = block.count
         var i = 0
@@ -84,7 +93,7 @@ struct AttributeBlockDecoder {
         return Family(afi: AFI(rawValue: UInt16(v[0]) << 8 | UInt16(v[1])), safi: SAFI(rawValue: v[2]))
     }
 
-    private mutating func attribute(_ m: inout UpdateMessage, context: CodecContext, flags: UInt8, code: UInt8,
+    private mutating func attribute(_ m: inout DecodedAttributes, context: CodecContext, flags: UInt8, code: UInt8,
                                     value: UnsafeRawBufferPointer, whole: UnsafeRawBufferPointer) throws(BGPDecodeError) {
         guard seen.insert(code) else {
             // RFC 7606 3.g: a second MP_REACH_NLRI or MP_UNREACH_NLRI -> Malformed Attribute List;
@@ -189,7 +198,7 @@ struct AttributeBlockDecoder {
     }
 
     /// Records a malformed attribute that does not end the session.
-    private mutating func malformed(_ m: inout UpdateMessage, code: UInt8, _ action: ErrorAction, _ subcode: UInt8,
+    private mutating func malformed(_ m: inout DecodedAttributes, code: UInt8, _ action: ErrorAction, _ subcode: UInt8,
                                     whole: UnsafeRawBufferPointer, _ reason: String) {
         m.diagnostics.append(AttributeDiagnostic(code: code, action: action, reason: reason))
         if action != .attributeDiscard && firstWithdrawError == nil {
@@ -216,8 +225,8 @@ struct AttributeBlockDecoder {
     }
 
     /// Checks that need the whole UPDATE, then throws a pending AFI/SAFI disable.
-    mutating func finish(_ m: inout UpdateMessage) throws(BGPDecodeError) {
-        m.attributes = PathAttributes(storage: storage)
+    /// Returns the typed attributes.
+    mutating func finish(_ m: inout DecodedAttributes) throws(BGPDecodeError) -> PathAttributes {
         let reachable = hasNLRIField || sawMPReach
         // RFC 7606 3.d: "If any of the well-known mandatory attributes are not present in an UPDATE
         // message, then 'treat-as-withdraw' MUST be used." They are mandatory only with NLRI, and
@@ -239,9 +248,10 @@ struct AttributeBlockDecoder {
             }
         }
         if let d = disable { throw d }
+        return PathAttributes(storage: storage)
     }
 
-    private mutating func missing(_ m: inout UpdateMessage, _ code: UInt8) {
+    private mutating func missing(_ m: inout DecodedAttributes, _ code: UInt8) {
         m.diagnostics.append(AttributeDiagnostic(code: code, action: .treatAsWithdraw,
                                                reason: "well-known attribute \(AttributeSpec.name(code)) is missing"))
         if firstWithdrawError == nil {

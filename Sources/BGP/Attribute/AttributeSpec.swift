@@ -17,37 +17,37 @@ struct AttributeSpec: Sendable {
     static let optionalNonTransitive: UInt8 = AttributeFlags.optional
 
     // RFC 7606 7.1-7.3: malformed ORIGIN, AS_PATH, NEXT_HOP -> treat-as-withdraw.
-    static let origin = AttributeSpec(code: 1, name: "ORIGIN", flags: wellKnown, onMalformed: .treatAsWithdraw)
-    static let asPath = AttributeSpec(code: 2, name: "AS_PATH", flags: wellKnown, onMalformed: .treatAsWithdraw)
-    static let nextHop = AttributeSpec(code: 3, name: "NEXT_HOP", flags: wellKnown, onMalformed: .treatAsWithdraw)
+    static var origin: AttributeSpec { AttributeSpec(code: 1, name: "ORIGIN", flags: wellKnown, onMalformed: .treatAsWithdraw) }
+    static var asPath: AttributeSpec { AttributeSpec(code: 2, name: "AS_PATH", flags: wellKnown, onMalformed: .treatAsWithdraw) }
+    static var nextHop: AttributeSpec { AttributeSpec(code: 3, name: "NEXT_HOP", flags: wellKnown, onMalformed: .treatAsWithdraw) }
     // 7.4: MULTI_EXIT_DISC -> treat-as-withdraw.
-    static let med = AttributeSpec(code: 4, name: "MULTI_EXIT_DISC", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw)
+    static var med: AttributeSpec { AttributeSpec(code: 4, name: "MULTI_EXIT_DISC", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw) }
     // 7.5: LOCAL_PREF from an internal peer -> treat-as-withdraw. (From an external peer it is
     // ignored whatever its length; the RIB does that, the codec does not know the peer type.)
-    static let localPref = AttributeSpec(code: 5, name: "LOCAL_PREF", flags: wellKnown, onMalformed: .treatAsWithdraw)
+    static var localPref: AttributeSpec { AttributeSpec(code: 5, name: "LOCAL_PREF", flags: wellKnown, onMalformed: .treatAsWithdraw) }
     // 7.6, 7.7: ATOMIC_AGGREGATE and AGGREGATOR -> attribute discard.
-    static let atomicAggregate = AttributeSpec(code: 6, name: "ATOMIC_AGGREGATE", flags: wellKnown, onMalformed: .attributeDiscard)
-    static let aggregator = AttributeSpec(code: 7, name: "AGGREGATOR", flags: optionalTransitive, onMalformed: .attributeDiscard)
+    static var atomicAggregate: AttributeSpec { AttributeSpec(code: 6, name: "ATOMIC_AGGREGATE", flags: wellKnown, onMalformed: .attributeDiscard) }
+    static var aggregator: AttributeSpec { AttributeSpec(code: 7, name: "AGGREGATOR", flags: optionalTransitive, onMalformed: .attributeDiscard) }
     // 7.8: COMMUNITIES -> treat-as-withdraw.
-    static let communities = AttributeSpec(code: 8, name: "COMMUNITIES", flags: optionalTransitive, onMalformed: .treatAsWithdraw)
+    static var communities: AttributeSpec { AttributeSpec(code: 8, name: "COMMUNITIES", flags: optionalTransitive, onMalformed: .treatAsWithdraw) }
     // 7.9, 7.10: ORIGINATOR_ID and CLUSTER_LIST from an internal peer -> treat-as-withdraw.
-    static let originatorID = AttributeSpec(code: 9, name: "ORIGINATOR_ID", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw)
-    static let clusterList = AttributeSpec(code: 10, name: "CLUSTER_LIST", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw)
+    static var originatorID: AttributeSpec { AttributeSpec(code: 9, name: "ORIGINATOR_ID", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw) }
+    static var clusterList: AttributeSpec { AttributeSpec(code: 10, name: "CLUSTER_LIST", flags: optionalNonTransitive, onMalformed: .treatAsWithdraw) }
     // 7.11 and RFC 4760 7: MP_REACH_NLRI / MP_UNREACH_NLRI -> AFI/SAFI disable (session reset
     // when the AFI/SAFI cannot be read).
-    static let mpReach = AttributeSpec(code: 14, name: "MP_REACH_NLRI", flags: optionalNonTransitive, onMalformed: .afiSafiDisable)
-    static let mpUnreach = AttributeSpec(code: 15, name: "MP_UNREACH_NLRI", flags: optionalNonTransitive, onMalformed: .afiSafiDisable)
+    static var mpReach: AttributeSpec { AttributeSpec(code: 14, name: "MP_REACH_NLRI", flags: optionalNonTransitive, onMalformed: .afiSafiDisable) }
+    static var mpUnreach: AttributeSpec { AttributeSpec(code: 15, name: "MP_UNREACH_NLRI", flags: optionalNonTransitive, onMalformed: .afiSafiDisable) }
     // 7.14: EXTENDED_COMMUNITIES -> treat-as-withdraw.
-    static let extendedCommunities = AttributeSpec(code: 16, name: "EXTENDED_COMMUNITIES", flags: optionalTransitive, onMalformed: .treatAsWithdraw)
+    static var extendedCommunities: AttributeSpec { AttributeSpec(code: 16, name: "EXTENDED_COMMUNITIES", flags: optionalTransitive, onMalformed: .treatAsWithdraw) }
     // RFC 6793 7: a malformed AS4_PATH or AS4_AGGREGATOR is discarded.
-    static let as4Path = AttributeSpec(code: 17, name: "AS4_PATH", flags: optionalTransitive, onMalformed: .attributeDiscard)
-    static let as4Aggregator = AttributeSpec(code: 18, name: "AS4_AGGREGATOR", flags: optionalTransitive, onMalformed: .attributeDiscard)
+    static var as4Path: AttributeSpec { AttributeSpec(code: 17, name: "AS4_PATH", flags: optionalTransitive, onMalformed: .attributeDiscard) }
+    static var as4Aggregator: AttributeSpec { AttributeSpec(code: 18, name: "AS4_AGGREGATOR", flags: optionalTransitive, onMalformed: .attributeDiscard) }
     // RFC 6514 does not say; PMSI_TUNNEL decides how EVPN type-3 routes are reached, so a broken
     // one must not be silently dropped (RFC 7606 2: attribute discard only for attributes that do
     // not affect route selection or installation).
-    static let pmsiTunnel = AttributeSpec(code: 22, name: "PMSI_TUNNEL", flags: optionalTransitive, onMalformed: .treatAsWithdraw)
+    static var pmsiTunnel: AttributeSpec { AttributeSpec(code: 22, name: "PMSI_TUNNEL", flags: optionalTransitive, onMalformed: .treatAsWithdraw) }
     // RFC 8092 6: LARGE_COMMUNITY -> treat-as-withdraw.
-    static let largeCommunities = AttributeSpec(code: 32, name: "LARGE_COMMUNITY", flags: optionalTransitive, onMalformed: .treatAsWithdraw)
+    static var largeCommunities: AttributeSpec { AttributeSpec(code: 32, name: "LARGE_COMMUNITY", flags: optionalTransitive, onMalformed: .treatAsWithdraw) }
 
     /// The descriptor of `code`, or nil for an attribute kept raw.
     @inline(__always)

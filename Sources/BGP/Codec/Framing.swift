@@ -22,6 +22,9 @@ public enum BGPFraming {
     public static func nextMessageLength(_ bytes: UnsafeRawBufferPointer, maxLength: Int) throws(BGPDecodeError) -> Int? {
         let markerBytes = Swift.min(bytes.count, 16)
         var i = 0
+        if markerBytes == 16 && bytes.loadUnaligned(as: UInt64.self) & bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == ~0 {
+            i = 16
+        }
         while i < markerBytes {
             // RFC 4271 4.1: "This 16-octet field is included for compatibility; it MUST be set to all ones."
             guard bytes[i] == 0xFF else {

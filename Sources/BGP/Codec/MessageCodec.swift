@@ -9,13 +9,12 @@ extension BGPMessage {
         guard bytes.count >= BGPFraming.headerLength else {
             throw BGPFraming.badLength(bytes.count, "\(bytes.count) bytes cannot hold a BGP header")
         }
-        var i = 0
-        while i < 16 {
-            guard bytes[i] == 0xFF else {
-                throw BGPDecodeError(.messageHeader, HeaderErrorSubcode.connectionNotSynchronized.rawValue,
-                                     reason: "marker octet \(i) is \(bytes[i]), not 0xff")
-            }
-            i += 1
+        // RFC 4271 4.1: the marker "MUST be set to all ones".
+        if bytes.loadUnaligned(as: UInt64.self) & bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self) != ~0 {
+            var i = 0
+            while i < 15 && bytes[i] == 0xFF { i += 1 }
+            throw BGPDecodeError(.messageHeader, HeaderErrorSubcode.connectionNotSynchronized.rawValue,
+                                 reason: "marker octet \(i) is \(bytes[i]), not 0xff")
         }
         let length = Int(bytes[16]) << 8 | Int(bytes[17])
         let type = bytes[18]
@@ -26,7 +25,7 @@ extension BGPMessage {
         let body = UnsafeRawBufferPointer(rebasing: bytes[BGPFraming.headerLength...])
         switch MessageType(rawValue: type) {
         case .open: return .open(try OpenMessage.decode(body: body))
-        case .update: return .update(try UpdateMessage.decode(body: body, context: context))
+        case .update: return try UpdateMessage.decodeMessage(body: body, context: context)
         case .notification: return .notification(NotificationMessage.decode(body: body))
         case .keepalive: return .keepalive
         case .routeRefresh: return .routeRefresh(try RouteRefreshMessage.decode(body: body, message: bytes))

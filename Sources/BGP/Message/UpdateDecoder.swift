@@ -2,6 +2,16 @@
 
 extension UpdateMessage {
     static func decode(body: UnsafeRawBufferPointer, context: CodecContext) throws(BGPDecodeError) -> UpdateMessage {
+        guard case .update(let u) = try decodeMessage(body: body, context: context) else {
+            throw BGPDecodeError(.update, 0, reason: "not an UPDATE")  // cannot happen
+        }
+        return u
+    }
+
+    /// The UPDATE wrapped as a message: built in one expression, so the large value is written
+    /// where the caller wants it instead of being copied there.
+    @inline(__always)
+    static func decodeMessage(body: UnsafeRawBufferPointer, context: CodecContext) throws(BGPDecodeError) -> BGPMessage {
         let n = body.count
         guard n >= 4 else {
             throw BGPFraming.badLength(n + BGPFraming.headerLength, "UPDATE shorter than 23 octets")
@@ -38,10 +48,12 @@ extension UpdateMessage {
             throw BGPDecodeError(.update, UpdateErrorSubcode.invalidNetworkField.rawValue, reason: "NLRI: \(error.reason)")
         }
 
-        var update = UpdateMessage(withdrawn: withdrawn, attributes: PathAttributes.empty, nlri: nlri)
-        var attributes = AttributeBlockDecoder(hasNLRIField: !update.nlri.isEmpty, fourOctetAS: context.fourOctetAS)
-        try attributes.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]), into: &update, context: context)
-        try attributes.finish(&update)
-        return update
+        var decoded = DecodedAttributes()
+        var decoder = AttributeBlockDecoder(hasNLRIField: !nlri.isEmpty, fourOctetAS: context.fourOctetAS)
+        try decoder.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]), into: &decoded, context: context)
+        let attributes = try decoder.finish(&decoded)
+        return .update(UpdateMessage(withdrawn: withdrawn, attributes: attributes, mpReach: decoded.mpReach,
+                                     mpUnreach: decoded.mpUnreach, nlri: nlri, diagnostics: decoded.diagnostics,
+                                     layout: decoded.layout))
     }
 }

@@ -94,7 +94,11 @@ public struct AttributeLayout: Hashable, Sendable {
 
     private static let inlineCapacity = 16
 
-    public init(entries: [Entry] = []) {
+    /// An empty layout (an UPDATE built locally).
+    @inline(__always)
+    public init() {}
+
+    public init(entries: [Entry]) {
         for e in entries { append(e) }
     }
 
@@ -110,6 +114,7 @@ public struct AttributeLayout: Hashable, Sendable {
     }
 
     /// The entry at `index` (0 ..< count).
+    @inline(__always)
     public subscript(index: Int) -> Entry {
         if count > Self.inlineCapacity { return overflow[index] }
         let word: UInt64
@@ -124,6 +129,7 @@ public struct AttributeLayout: Hashable, Sendable {
     }
 
     /// Adds an entry at the end.
+    @inline(__always)
     public mutating func append(_ e: Entry) {
         if count < Self.inlineCapacity {
             let bits = UInt64(UInt16(e.code) << 8 | UInt16(e.flags)) << (UInt64(count & 3) * 16)
