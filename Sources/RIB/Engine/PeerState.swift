@@ -69,7 +69,7 @@ struct FamilyTable<Key: RouteKey>: Sendable {
     var table = PathTable<Key>(filler: Key.filler)
     /// Adj-RIB-Out by peer slot: the exported attribute id per entry, 0 when nothing was sent.
     /// Arrays are grown lazily to the table's entry capacity; empty for peers that get nothing.
-    var adjOut: [[UInt32]] = []
+    var adjOut: [ChunkedArray<UInt32>] = []
     /// Entries touched by the current call, in order (may repeat).
     var changed: [Int] = []
     /// Destinations with a best path (the Loc-RIB size).

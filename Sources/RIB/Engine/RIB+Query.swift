@@ -77,7 +77,8 @@ extension RIB {
         for (name, table) in [("ipv4", v4.table.memory), ("ipv6", v6.table.memory), ("evpn", evpn.table.memory)] {
             for (part, bytes) in table where bytes > 64 { out.append(("\(name) \(part)", bytes)) }
         }
-        let adjOut = [v4.adjOut, v6.adjOut, evpn.adjOut].joined().reduce(0) { $0 + $1.capacity * 4 }
+        let adjOut = v4.adjOut.reduce(0) { $0 + $1.allocatedBytes } + v6.adjOut.reduce(0) { $0 + $1.allocatedBytes }
+            + evpn.adjOut.reduce(0) { $0 + $1.allocatedBytes }
         out.append(("adj-rib-out", adjOut))
         out += core.attrs.memory
         return out
@@ -224,7 +225,8 @@ extension Core {
     func sent<K>(_ f: FamilyTable<K>, slot: Int) -> [(K, PathAttributes, NextHop?)] {
         guard slot < f.adjOut.count else { return [] }
         var out: [(K, PathAttributes, NextHop?)] = []
-        for (e, id) in f.adjOut[slot].enumerated() where id != 0 {
+        for e in 0..<f.adjOut[slot].count where f.adjOut[slot][e] != 0 {
+            let id = f.adjOut[slot][e]
             let a = attrs.attributes(id)
             out.append((f.table.key(e), a.path, a.nextHop))
         }

@@ -70,6 +70,20 @@ struct ChunkedArray<Element>: @unchecked Sendable {
         count += 1
     }
 
+    /// Grows to `n` elements, the new ones equal to `filler` (whole chunks are allocated; no
+    /// element is written one by one).
+    mutating func extend(to n: Int) {
+        guard n > count else { return }
+        makeUnique()
+        while chunks.count << shift < n {
+            let c = UnsafeMutablePointer<Element>.allocate(capacity: 1 << shift)
+            c.initialize(repeating: filler, count: 1 << shift)
+            owner.chunks.append(UnsafeMutableRawPointer(c))
+            chunks.append(c)
+        }
+        count = n
+    }
+
     @inline(__always)
     private mutating func makeUnique() {
         if isKnownUniquelyReferenced(&owner) { return }
