@@ -93,7 +93,8 @@ extension Core {
             // Flag the best path and the ECMP set, clear the others; write only what changes.
             for k in scratch.indices {
                 let rec = scratch[k].record
-                let want: RecordFlags = k == best ? [.best, .multipath] : (scratchMembers.contains(k) ? .multipath : [])
+                let want: RecordFlags = k == best ? [.best, .multipath]
+                    : (scratchMembers.count > 1 && scratchMembers.contains(k) ? .multipath : [])
                 let flags = f.table.recFlags(rec)
                 let next = flags.subtracting([.best, .multipath]).union(want)
                 if next != flags { f.table.setFlags(rec, next) }
