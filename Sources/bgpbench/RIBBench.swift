@@ -1,4 +1,5 @@
 import BGP
+import Glibc
 import NetAddress
 import RIB
 
@@ -65,7 +66,8 @@ enum RIBBench {
         BenchMeasure.resetPeak()
         let rssBefore = BenchMeasure.status("VmRSS")
         var fib = 0, exported = 0
-        BenchMeasure.profiler(true)
+        let profilePhase = getenv("BGPBENCH_PERF_PHASE").map { String(cString: $0) }
+        if profilePhase != "2" { BenchMeasure.profiler(true) }
         let c0 = BenchMeasure.cpuSeconds(), w0 = BenchMeasure.wallSeconds()
         feed(feed1.bytes, context) { u in
             let out = rib.apply(update: u, from: peers[0].id)
@@ -75,7 +77,7 @@ enum RIBBench {
         let c1 = BenchMeasure.cpuSeconds(), w1 = BenchMeasure.wallSeconds()
         let peak1 = BenchMeasure.status("VmHWM")
         BenchMeasure.profiler(false)
-        if !onePeer { BenchMeasure.profiler(true) }
+        if !onePeer && profilePhase != "1" { BenchMeasure.profiler(true) }
         feed(onePeer ? [] : feed2.bytes, context) { u in
             let out = rib.apply(update: u, from: peers[1].id)
             fib += out.fibChanges.count

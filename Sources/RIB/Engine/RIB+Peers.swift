@@ -66,6 +66,8 @@ extension RIB {
     /// routes when soft reconfiguration is on; otherwise the output asks the daemon to send
     /// ROUTE-REFRESH for each family, and the routes the peer sends again replace the old ones.
     /// A new export policy is applied to the whole Loc-RIB at once; only differences are sent.
+    /// Only a change of the effective policy (after defaults) does anything, so calling it again
+    /// with the same values, or after `updateConfig` changed the eBGP default, is safe.
     public mutating func setPolicy(peer: PeerID, import importPolicy: Policy?, export exportPolicy: Policy?) -> RIBOutput {
         guard let slot = core.slot(peer) else { return RIBOutput() }
         let old = core.peers[slot]
