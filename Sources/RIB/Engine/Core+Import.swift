@@ -104,7 +104,7 @@ extension Core {
                 f.table.addRecord(e, peer: peer, pathID: pathID, flags: .candidate, attr: attr)
                 count(slot, K.familyIndex, accepted: 1)
             }
-            if let x = rejectedRec { f.removeRecord(e, x) }
+            if let x = rejectedRec { _ = f.removeRecord(e, x) }
         } else {
             if let c = candidateRec {
                 count(slot, K.familyIndex, accepted: -1)
