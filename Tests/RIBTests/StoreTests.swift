@@ -70,6 +70,10 @@ struct StoreTests {
             AttributeBlob.encode(a, into: &bytes)
             let back = bytes.withUnsafeBytes { AttributeBlob.decode($0) }
             #expect(back == a)
+            var buffer: [UInt8] = [1, 2, 3]
+            let n = AttributeBlob.encode(a, reusing: &buffer)
+            #expect(Array(buffer[..<n]) == bytes, "the pointer writer writes the same bytes")
+            #expect(n <= AttributeBlob.upperBound(a))
         }
         let empty = RouteAttributes(path: PathAttributes(), nextHop: nil)
         var bytes: [UInt8] = []

@@ -104,7 +104,9 @@ struct AttributeStore: Sendable {
     private var shift: UInt64 = 60
     private static var idMask: UInt32 { (1 << 26) - 1 }
     @inline(__always) private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: (h >> 32) & 0x3F) << 26 }
+    /// Working buffer for the byte form being interned; its first `scratchLength` bytes count.
     private var scratch: [UInt8] = []
+    private var scratchLength = 0
     /// The number of distinct attribute sets stored.
     private(set) var liveCount = 0
 
@@ -130,9 +132,9 @@ struct AttributeStore: Sendable {
     /// new (`isNew`) its facts are empty: the caller sets them with `setFacts` (it interns the
     /// next hop only for a new set).
     mutating func intern(_ a: RouteAttributes) -> (id: UInt32, isNew: Bool) {
-        scratch.removeAll(keepingCapacity: true)
-        AttributeBlob.encode(a, into: &scratch)
-        let h = scratch.withUnsafeBytes { AttributeBlob.hash($0) }
+        scratchLength = AttributeBlob.encode(a, reusing: &scratch)
+        let n = scratchLength
+        let h = scratch.withUnsafeBytes { AttributeBlob.hash(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
         let mask = index.count - 1
         var i = Int(truncatingIfNeeded: h >> shift)
         let t = Self.tag(h)
@@ -157,8 +159,8 @@ struct AttributeStore: Sendable {
             slots.append(Slot())
             facts.append(AttributeFacts())
         }
-        let handle = arena.append(scratch)
-        slots[id] = Slot(hash: h, handle: handle, length: UInt32(truncatingIfNeeded: scratch.count), refs: 1)
+        let handle = arena.append(scratch[..<n])
+        slots[id] = Slot(hash: h, handle: handle, length: UInt32(truncatingIfNeeded: n), refs: 1)
         facts[id] = AttributeFacts()
         index[i] = t | UInt32(truncatingIfNeeded: id)
         liveCount += 1
@@ -169,7 +171,7 @@ struct AttributeStore: Sendable {
     private func sameBytes(_ id: Int) -> Bool {
         let slot = slots[id]
         let n = Int(slot.length)
-        guard n == scratch.count else { return false }
+        guard n == scratchLength else { return false }
         return arena.withBytes(slot.handle, n) { ar in
             scratch.withUnsafeBytes { sc in
                 var i = 0
@@ -246,7 +248,7 @@ struct AttributeStore: Sendable {
         var fresh = ChunkedBytes()
         for id in 1..<slots.count where slots[id].refs > 0 {
             let bytes = arena.withBytes(slots[id].handle, Int(slots[id].length)) { [UInt8]($0) }
-            slots[id].handle = fresh.append(bytes)
+            slots[id].handle = fresh.append(bytes[...])
         }
         arena = fresh
         deadBytes = 0

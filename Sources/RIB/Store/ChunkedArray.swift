@@ -128,7 +128,7 @@ struct ChunkedBytes: Sendable {
     var allocatedBytes: Int { chunks.count * Self.chunkSize }
 
     /// Appends `bytes` (at most `chunkSize`) and returns their handle.
-    mutating func append(_ bytes: [UInt8]) -> UInt32 {
+    mutating func append(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         precondition(bytes.count <= Self.chunkSize, "a run of bytes must fit in one chunk")
         if chunks.isEmpty || chunks[chunks.count - 1].count + bytes.count > Self.chunkSize {
             if let last = chunks.indices.last { used += Self.chunkSize - chunks[last].count }
