@@ -181,6 +181,20 @@ struct ExportTests {
         #expect(rib.counters(peer: PeerID(2), family: .ipv4Unicast).sent == 0)
     }
 
+    @Test("a route refresh from the peer resends its Adj-RIB-Out unchanged")
+    func refreshFromPeer() {
+        var rib = RIB(config: testConfig())
+        _ = rib.peerUp(peer(1))
+        _ = rib.peerUp(peer(2))
+        _ = rib.apply(update: announce(["10.0.0.0/24", "10.0.1.0/24"]), from: PeerID(1))
+        _ = rib.apply(update: announce(["10.0.2.0/24"], path: [65001, 7]), from: PeerID(1))
+        let out = rib.resend(peer: PeerID(2), family: .ipv4Unicast)
+        #expect(out.exports[PeerID(2)]?.announcements.count == 2)
+        #expect(out.exports[PeerID(2)]?.announcedCount == 3)
+        #expect(out.fibChanges.isEmpty && rib.counters(peer: PeerID(2), family: .ipv4Unicast).sent == 3)
+        #expect(rib.resend(peer: PeerID(1), family: .ipv4Unicast).exports.isEmpty, "nothing was sent to peer 1")
+    }
+
     @Test("ADD-PATH send: the best path goes with path identifier 1")
     func addPathSend() {
         var rib = RIB(config: testConfig())
