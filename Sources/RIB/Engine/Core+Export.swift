@@ -18,10 +18,10 @@ extension Core {
 
     /// Per export pass: what was built or looked up, so nothing is built or decoded twice.
     struct ExportPass {
-        var cache: [ExportKey: UInt32] = [:]
-        var verdicts: [UInt32: [Bool]] = [:]
+        var cache = SmallMap<ExportKey, UInt32>()
+        var verdicts = SmallMap<UInt32, [Bool]>()
         /// Attributes of exported sets built in this pass, by id.
-        var built: [UInt32: RouteAttributes] = [:]
+        var built = SmallMap<UInt32, RouteAttributes>()
     }
 
     /// Whether the peer's export policy can never send anything (RFC 8212 default, `reject-all`),
@@ -163,7 +163,7 @@ extension Core {
         while f.adjOut.count <= p { f.adjOut.append(ChunkedArray(filler: 0, chunkBytes: 64 << 10)) }
         f.adjOut[p].extend(to: f.table.entryCapacity)
         var withdrawn: [(K, UInt32?)] = []
-        var groupOf: [UInt32: Int] = [:]
+        var groupOf = SmallMap<UInt32, Int>()
         var groups: [(attr: UInt32, items: [(K, UInt32?)])] = []
         var pass = ExportPass()
         for e in entries where f.table.isLive(e) {
