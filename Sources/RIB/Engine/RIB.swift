@@ -34,6 +34,7 @@ public struct RIB: Sendable {
     var evpn = FamilyTable<EVPNRoute>()
     var local = LocalOrigination()
 
+    /// An empty RIB.
     public init(config: RIBConfig) {
         core = Core(config: config)
     }

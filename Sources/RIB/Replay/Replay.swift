@@ -46,6 +46,7 @@ public struct Replay: Sendable {
     private var evpn: [EVPNChange] = []
     private var messages = 0
 
+    /// A replay into an empty RIB.
     public init(config: RIBConfig = Replay.defaultConfig) {
         rib = RIB(config: config)
     }
