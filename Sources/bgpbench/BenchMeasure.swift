@@ -31,9 +31,11 @@ enum BenchMeasure {
         return 0
     }
 
-    /// Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs), so a later peak
-    /// reflects only what follows.
+    /// Returns freed heap memory to the kernel (so it no longer counts as resident and cannot
+    /// hide what follows), then resets VmHWM to the current RSS (Linux: write 5 to
+    /// /proc/self/clear_refs), so a later peak reflects only what follows.
     static func resetPeak() {
+        _ = glibcMallocTrim(0)
         guard let f = fopen("/proc/self/clear_refs", "w") else { return }
         fputs("5", f)
         fclose(f)
@@ -60,3 +62,7 @@ enum BenchMeasure {
         return "\(whole)." + String(repeating: "0", count: digits - frac.count) + frac
     }
 }
+
+/// glibc's `malloc_trim` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32

@@ -1,4 +1,5 @@
 import BGP
+import Glibc
 import NetAddress
 import RIB
 
@@ -6,32 +7,42 @@ import RIB
 ///
 /// Feeds N IPv4 prefixes (default 1,000,000) from one eBGP peer, then the same prefixes from a
 /// second peer with different paths, so that the decision process compares two paths for every
-/// prefix and the best path changes for about half of them. The UPDATE stream is generated
-/// before the measured window (with realistic sharing: a few prefixes per attribute set, AS paths
-/// of 2-6 ASes, some MEDs and communities). Reports CPU and wall seconds per phase, peak RSS, and
-/// bytes per route = (peak RSS during phase 1 - RSS before it) / N.
+/// prefix and the best path changes for about half of them. Both UPDATE byte streams are
+/// generated and encoded before the measured window (with realistic sharing: a few prefixes per
+/// attribute set, AS paths of 2-6 ASes, some MEDs and communities); the measured window frames,
+/// decodes and applies every message, as the daemon does. Reports CPU and wall seconds per
+/// phase, peak RSS, and bytes per route = (peak RSS during phase 1 - RSS before it) / N.
 ///
 /// Options: `--prefixes N`, `--per-update K` (mean prefixes per UPDATE, default 4), `--export`
-/// (both peers export with `accept-all`, so every change is also diffed into an Adj-RIB-Out).
+/// (both peers export with `accept-all`, so every change is also diffed into an Adj-RIB-Out),
+/// `--one-peer` (phase 1 only), `--verbose` (memory by structure). With BGPBENCH_PERF_CTL set to
+/// a `perf record --control` fifo, only the measured phases are profiled.
 enum RIBBench {
     static func run(_ args: [String]) {
         var prefixes = 1_000_000
         var perUpdate = 4
         var export = false
+        var verbose = false
+        var onePeer = false
+
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--prefixes": i += 1; prefixes = i < args.count ? Int(args[i]) ?? prefixes : prefixes
             case "--per-update": i += 1; perUpdate = i < args.count ? Int(args[i]) ?? perUpdate : perUpdate
             case "--export": export = true
+            case "--verbose": verbose = true
+            case "--one-peer": onePeer = true
+
             default: print("unknown option \(args[i])"); return
             }
             i += 1
         }
         var gen = Generator(seed: 42)
         let keys = gen.prefixes(prefixes)
-        let feed1 = gen.updates(keys, peerAS: 65001, nextHop: IPv4Address(192, 0, 2, 1), perUpdate: perUpdate)
-        let feed2 = gen.updates(keys, peerAS: 65002, nextHop: IPv4Address(192, 0, 2, 2), perUpdate: perUpdate)
+        let context = CodecContext(fourOctetAS: true)
+        let feed1 = encode(gen.updates(keys, peerAS: 65001, nextHop: IPv4Address(192, 0, 2, 1), perUpdate: perUpdate), context)
+        let feed2 = encode(gen.updates(keys, peerAS: 65002, nextHop: IPv4Address(192, 0, 2, 2), perUpdate: perUpdate), context)
 
         var rib = RIB(config: RIBConfig(localAS: 65000, routerID: IPv4Address(10, 0, 0, 254)))
         _ = rib.kernelChanged([.connected(prefix: .v4(IPv4Prefix(masking: IPv4Address(192, 0, 2, 0), length: 24)!),
@@ -43,20 +54,31 @@ enum RIBBench {
         }
         for p in peers { _ = rib.peerUp(p) }
 
-        print("bgpbench rib: \(prefixes) IPv4 prefixes, \(feed1.count) + \(feed2.count) UPDATEs, export \(export ? "on" : "off")")
+        print("bgpbench rib: \(prefixes) IPv4 prefixes, \(feed1.messages) + \(feed2.messages) UPDATEs "
+              + "(\(feed1.bytes.count + feed2.bytes.count) bytes), export \(export ? "on" : "off")")
+        // The decoding share of the time: the same stream, decoded and dropped.
+        let d0 = BenchMeasure.cpuSeconds()
+        var decoded = 0
+        feed(feed2.bytes, context) { u in decoded += u.nlri.count }
+        let decodeSeconds = BenchMeasure.cpuSeconds() - d0
+        precondition(decoded == prefixes)
+
         BenchMeasure.resetPeak()
         let rssBefore = BenchMeasure.status("VmRSS")
         var fib = 0, exported = 0
-        BenchMeasure.profiler(true)
+        let profilePhase = getenv("BGPBENCH_PERF_PHASE").map { String(cString: $0) }
+        if profilePhase != "2" { BenchMeasure.profiler(true) }
         let c0 = BenchMeasure.cpuSeconds(), w0 = BenchMeasure.wallSeconds()
-        for u in feed1 {
+        feed(feed1.bytes, context) { u in
             let out = rib.apply(update: u, from: peers[0].id)
             fib += out.fibChanges.count
             exported += out.exports.count
         }
         let c1 = BenchMeasure.cpuSeconds(), w1 = BenchMeasure.wallSeconds()
         let peak1 = BenchMeasure.status("VmHWM")
-        for u in feed2 {
+        BenchMeasure.profiler(false)
+        if !onePeer && profilePhase != "1" { BenchMeasure.profiler(true) }
+        feed(onePeer ? [] : feed2.bytes, context) { u in
             let out = rib.apply(update: u, from: peers[1].id)
             fib += out.fibChanges.count
             exported += out.exports.count
@@ -65,15 +87,45 @@ enum RIBBench {
         BenchMeasure.profiler(false)
         let peak2 = BenchMeasure.status("VmHWM")
         let summary = rib.summary
+        if verbose {
+            for (name, bytes) in rib.memoryUsage { print("  \(name): \(BenchMeasure.mib(bytes))") }
+        }
 
         let f = BenchMeasure.fixed
-        print("phase 1 (one peer):  cpu \(f(c1 - c0, 3)) s  wall \(f(w1 - w0, 3)) s")
+        print("phase 1 (one peer):  cpu \(f(c1 - c0, 3)) s  wall \(f(w1 - w0, 3)) s  (of which decoding about \(f(decodeSeconds, 3)) s)")
         print("phase 2 (two peers): cpu \(f(c2 - c1, 3)) s  wall \(f(w2 - w1, 3)) s  (total cpu \(f(c2 - c0, 3)) s)")
         print("RSS before routes \(BenchMeasure.mib(rssBefore)), peak after phase 1 \(BenchMeasure.mib(peak1)), after phase 2 \(BenchMeasure.mib(peak2))")
         print("bytes per route, one peer: \(f(Double(peak1 - rssBefore) / Double(prefixes), 1))")
         print("bytes per route, two peers (per path): \(f(Double(peak2 - rssBefore) / Double(2 * prefixes), 1))")
         print("Loc-RIB \(summary.routes[.ipv4Unicast] ?? 0) routes, \(summary.attributeSets) attribute sets, FIB changes \(fib), export batches \(exported)")
         precondition(summary.routes[.ipv4Unicast] == prefixes, "every prefix must have a best path")
+        if onePeer { print("(--one-peer: phase 2 skipped)") }
+    }
+
+    /// The UPDATEs as one byte stream, as a peer would send them.
+    static func encode(_ updates: [UpdateMessage], _ context: CodecContext) -> (bytes: [UInt8], messages: Int) {
+        var out: [UInt8] = []
+        for u in updates { BGPMessage.update(u).encode(into: &out, context: context) }
+        return (out, updates.count)
+    }
+
+    /// Frames and decodes a byte stream, handing each UPDATE on.
+    static func feed(_ stream: [UInt8], _ context: CodecContext, _ body: (UpdateMessage) -> Void) {
+        stream.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                do {
+                    guard let length = try BGPFraming.nextMessageLength(rest, maxLength: context.maxMessageLength) else { break }
+                    if case .update(let u) = try BGPMessage.decode(UnsafeRawBufferPointer(rebasing: rest[..<length]), context: context) {
+                        body(u)
+                    }
+                    offset += length
+                } catch {
+                    fatalError("generated stream does not decode: \(error)")
+                }
+            }
+        }
     }
 }
 

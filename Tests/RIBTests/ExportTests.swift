@@ -181,6 +181,20 @@ struct ExportTests {
         #expect(rib.counters(peer: PeerID(2), family: .ipv4Unicast).sent == 0)
     }
 
+    @Test("a route refresh from the peer resends its Adj-RIB-Out unchanged")
+    func refreshFromPeer() {
+        var rib = RIB(config: testConfig())
+        _ = rib.peerUp(peer(1))
+        _ = rib.peerUp(peer(2))
+        _ = rib.apply(update: announce(["10.0.0.0/24", "10.0.1.0/24"]), from: PeerID(1))
+        _ = rib.apply(update: announce(["10.0.2.0/24"], path: [65001, 7]), from: PeerID(1))
+        let out = rib.resend(peer: PeerID(2), family: .ipv4Unicast)
+        #expect(out.exports[PeerID(2)]?.announcements.count == 2)
+        #expect(out.exports[PeerID(2)]?.announcedCount == 3)
+        #expect(out.fibChanges.isEmpty && rib.counters(peer: PeerID(2), family: .ipv4Unicast).sent == 3)
+        #expect(rib.resend(peer: PeerID(1), family: .ipv4Unicast).exports.isEmpty, "nothing was sent to peer 1")
+    }
+
     @Test("ADD-PATH send: the best path goes with path identifier 1")
     func addPathSend() {
         var rib = RIB(config: testConfig())
@@ -190,5 +204,45 @@ struct ExportTests {
         _ = rib.peerUp(b)
         let out = rib.apply(update: announce(["10.0.0.0/24"]), from: PeerID(1))
         #expect(out.exports[b.id]?.announcements.first?.nlri == .ipv4Unicast([IPv4NLRI(pfx4("10.0.0.0/24"), pathID: 1)]))
+    }
+}
+
+@Suite("Export packing")
+struct ExportPackingTests {
+    @Test("an export delta packs into UPDATEs that fit the session and decode back to the same routes")
+    func packing() throws {
+        var rib = RIB(config: testConfig())
+        _ = rib.peerUp(peer(1))
+        var b = peer(2)
+        b.localIPv6 = ip6("2001:db8::254")
+        let prefixes = (0..<2000).map { "10.\($0 / 256).\($0 % 256).0/24" }
+        _ = rib.apply(update: announce(prefixes, path: [65001, 9], communities: [Community(asn: 65001, value: 1)]), from: PeerID(1))
+        _ = rib.apply(update: announceMP(v6: ["2001:db8:1::/48", "2001:db8:2::/48"], nextHop: .ipv6(ip6("2001:db8::1"))), from: PeerID(1))
+        let out = rib.peerUp(b)
+        let context = CodecContext(fourOctetAS: true)
+        let updates = try #require(out.exports[b.id]).updates(context: context)
+        #expect(updates.count > 3, "2000 prefixes need several 4096-byte messages")
+        var v4: [IPv4NLRI] = []
+        var v6: [IPv6NLRI] = []
+        var eor: [Family] = []
+        for u in updates {
+            let bytes = BGPMessage.update(u).encode(context: context)
+            #expect(bytes.count <= 4096)
+            guard case .update(let back) = try BGPMessage.decode(bytes, context: context) else {
+                Issue.record("not an UPDATE")
+                continue
+            }
+            if let f = back.endOfRIB { eor.append(f); continue }
+            v4 += back.nlri
+            if case .ipv6Unicast(let l)? = back.mpReach?.nlri { v6 += l }
+            if !back.nlri.isEmpty {
+                #expect(back.attributes.asPath == ASPath(sequence: [localAS, 65001, 9]))
+                #expect(back.attributes.nextHop == ip4("192.0.2.254"))
+                #expect(back.attributes.communities == [Community(asn: 65001, value: 1)])
+            }
+        }
+        #expect(Set(v4.map(\.prefix)) == Set(prefixes.map(pfx4)))
+        #expect(v6.count == 2)
+        #expect(eor == [.ipv4Unicast, .ipv6Unicast, .l2vpnEVPN])
     }
 }

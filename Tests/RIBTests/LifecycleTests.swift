@@ -154,3 +154,36 @@ struct LifecycleTests {
         #expect(p.attributes.as4Path == nil)
     }
 }
+
+@Suite("Reload")
+struct ReloadTests {
+    @Test("switching the eBGP default from RFC 8212 to accept-all re-imports and re-exports without a reset")
+    func ebgpDefault() {
+        var rib = RIB(config: testConfig(ebgpDefault: .rfc8212))
+        _ = rib.peerUp(peer(1, soft: true))
+        _ = rib.peerUp(peer(2))
+        _ = rib.apply(update: announce(["10.0.0.0/24"]), from: PeerID(1))
+        #expect(rib.routeCount(.ipv4Unicast) == 0)
+        let out = rib.updateConfig(testConfig(ebgpDefault: .acceptAll))
+        #expect(rib.routeCount(.ipv4Unicast) == 1, "peer 1 kept its routes as received")
+        #expect(out.routeRefreshRequests.map(\.peer).allSatisfy { $0 == PeerID(2) }, "peer 2 has no pre-policy copy")
+        #expect(out.exports[PeerID(2)]?.announcedCount == 1)
+        #expect(rib.isPeerUp(PeerID(1)) && rib.isPeerUp(PeerID(2)))
+        let back = rib.updateConfig(testConfig(ebgpDefault: .rfc8212))
+        #expect(back.fibChanges.map(\.kind) == [.delete])
+        #expect(back.exports[PeerID(2)]?.withdrawnCount == 1)
+    }
+
+    @Test("a new maximum-paths re-decides every destination")
+    func maximumPaths() {
+        var rib = RIB(config: testConfig())
+        for n in UInt32(1)...3 {
+            _ = rib.peerUp(peer(n, asn: 65001))
+            _ = rib.apply(update: announce(["10.0.0.0/24"], nextHop: "192.0.2.\(n)", path: [65001]), from: PeerID(n))
+        }
+        #expect(rib.installedNextHops(pfx("10.0.0.0/24")).count == 3)
+        let out = rib.updateConfig(testConfig(maximumPaths: 1))
+        #expect(out.fibChanges.map(\.kind) == [.replace])
+        #expect(rib.installedNextHops(pfx("10.0.0.0/24")).count == 1)
+    }
+}

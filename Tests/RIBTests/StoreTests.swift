@@ -8,7 +8,7 @@ struct StoreTests {
     @Test("the family table index agrees with a dictionary through random inserts and removals")
     func tableAgainstModel() {
         var rng = SeededRandom(seed: 3)
-        var table = PathTable<IPv4Prefix>()
+        var table = PathTable<IPv4Prefix>(filler: IPv4Prefix(key: 0))
         var model: [IPv4Prefix: Int] = [:]
         for step in 0..<40_000 {
             // A small key space so that keys collide, repeat and get removed often.
@@ -32,17 +32,18 @@ struct StoreTests {
 
     @Test("records link, move to the front and unlink")
     func records() {
-        var t = PathTable<IPv4Prefix>()
+        var t = PathTable<IPv4Prefix>(filler: IPv4Prefix(key: 0))
         let e = t.entry(for: pfx4("10.0.0.0/8"))
         let a = t.addRecord(e, peer: 1, pathID: 0, flags: .candidate, attr: 11)
         let b = t.addRecord(e, peer: 2, pathID: 0, flags: .candidate, attr: 12)
         let c = t.addRecord(e, peer: 2, pathID: 0, flags: .prePolicy, attr: 13)
         #expect(t.findRecord(e, peer: 2, pathID: 0, kind: .prePolicy) == c)
         #expect(t.findRecord(e, peer: 2, pathID: 0, kind: .candidate) == b)
-        t.moveToFront(e, c)
-        #expect(t.first(e) == c && t.next(c) == a && t.next(a) == b && t.next(b) == nil)
+        #expect(t.first(e) == c && t.next(c) == b && t.next(b) == a && t.next(a) == nil, "added at the front")
+        t.moveToFront(e, a)
+        #expect(t.first(e) == a && t.next(a) == c && t.next(c) == b && t.next(b) == nil)
         #expect(t.removeRecord(e, a) == 11)
-        #expect(t.first(e) == c && t.next(c) == b)
+        #expect(t.first(e) == c && t.next(c) == b && t.next(b) == nil)
         let d = t.addRecord(e, peer: 3, pathID: 9, flags: .candidate, attr: 14)
         #expect(d == a, "freed records are reused")
         #expect(t.liveRecords == 3)
@@ -69,6 +70,10 @@ struct StoreTests {
             AttributeBlob.encode(a, into: &bytes)
             let back = bytes.withUnsafeBytes { AttributeBlob.decode($0) }
             #expect(back == a)
+            var buffer: [UInt8] = [1, 2, 3]
+            let n = AttributeBlob.encode(a, reusing: &buffer)
+            #expect(Array(buffer[..<n]) == bytes, "the pointer writer writes the same bytes")
+            #expect(n <= AttributeBlob.upperBound(a))
         }
         let empty = RouteAttributes(path: PathAttributes(), nextHop: nil)
         var bytes: [UInt8] = []

@@ -29,6 +29,19 @@ extension Decision {
             return 0
         }
         let always = options.alwaysCompareMED
+        if cands.count == 2 {
+            // Two paths (the common case with two peers): the general steps below reduce to one
+            // comparison each for the best path and for the ECMP set.
+            let sameAS = cands[0].neighbourAS == cands[1].neighbourAS
+            let med = always || sameAS
+            let best = compare(cands[1], cands[0], compareMED: med)?.aWins == true ? 1 : 0
+            members.append(best)
+            if options.maximumPaths > 1, sameAS || options.multipathRelax,
+               compare(cands[best], cands[1 - best], compareMED: med, through: .igpCost) == nil {
+                members.append(1 - best)
+            }
+            return best
+        }
         var best = 0
         if always {
             for i in 1..<cands.count where compare(cands[i], cands[best], compareMED: true)?.aWins == true { best = i }

@@ -6,13 +6,13 @@ extension Core {
     /// `PeerState` would retain its sets and policies on every candidate.)
     @inline(__always)
     func candidate<K>(_ t: PathTable<K>, _ r: Int) -> Candidate {
-        let attr = t.recAttr[r]
+        let attr = t.recAttr(r)
         let f = attrs.facts[Int(attr)]
-        let slot = Int(t.recPeer[r])
+        let slot = Int(t.recPeer(r))
         let isLocal = slot == Core.localSlot
         return Candidate(
             record: r, attr: attr,
-            fresh: !t.recFlags[r].contains(.stale),
+            fresh: !t.recFlags(r).contains(.stale),
             weight: f.weight,
             localPref: f.flags.contains(.hasLocalPref) ? f.localPref : config.defaultLocalPref,
             local: f.flags.contains(.local),
@@ -25,8 +25,16 @@ extension Core {
                 : (isLocal ? config.routerID.value : peers[slot].info.routerID.value),
             clusterListLength: f.clusterListLength,
             peerHigh: peers[slot].addressHigh, peerLow: peers[slot].addressLow,
-            pathID: t.recPathID[r], peerID: isLocal ? 0 : peers[slot].info.id.rawValue,
+            pathID: t.recPathID(r), peerID: isLocal ? 0 : peers[slot].info.id.rawValue,
             nextHop: f.nextHop, bandwidth: f.bandwidth, hasBandwidth: f.flags.contains(.hasBandwidth))
+    }
+
+    /// The decision view of a candidate record, or nil when its next hop is unreachable.
+    @inline(__always)
+    func eligibleCandidate<K>(_ t: PathTable<K>, _ r: Int) -> Candidate? {
+        let c = candidate(t, r)
+        if K.familyIndex != .evpn && !nextHops.isReachable(c.nextHop) { return nil }
+        return c
     }
 
     /// Whether a candidate record may take part in the decision.
@@ -34,7 +42,7 @@ extension Core {
     func eligible<K>(_ t: PathTable<K>, _ r: Int) -> Bool {
         // EVPN next hops are VTEPs reached through the underlay, which the VXLAN device resolves;
         // their reachability is not the RIB's to judge.
-        K.familyIndex == .evpn || nextHops.isReachable(attrs.facts[Int(t.recAttr[r])].nextHop)
+        K.familyIndex == .evpn || nextHops.isReachable(attrs.facts[Int(t.recAttr(r))].nextHop)
     }
 
     /// Runs the decision process for one destination: flags the best path and the ECMP set, keeps
@@ -44,13 +52,13 @@ extension Core {
         f.changed.append(e)
         // The common case, one path: no candidate building, no selection.
         if let r = f.table.first(e), f.table.next(r) == nil {
-            let flags = f.table.recFlags[r]
+            let flags = f.table.recFlags(r)
             if flags.contains(.candidate) && eligible(f.table, r) {
                 if !flags.contains(.best) {
                     f.bestCount += 1
                     f.table.setFlags(r, flags.union([.best, .multipath]))
                 }
-                let attr = f.table.recAttr[r]
+                let attr = f.table.recAttr(r)
                 if K.familyIndex == .evpn {
                     installEVPN(&f, e, best: attrs.facts[Int(attr)].flags.contains(.local) ? 0 : attr)
                 } else {
@@ -65,26 +73,33 @@ extension Core {
                 return
             }
         }
-        let hadBest = f.table.best(e) != nil
+        var hadBest = false
         scratch.removeAll(keepingCapacity: true)
         var r = f.table.first(e)
         while let i = r {
-            var flags = f.table.recFlags[i]
+            let flags = f.table.recFlags(i)
+            if flags.contains(.best) { hadBest = true }
             if flags.contains(.candidate) {
-                flags.subtract([.best, .multipath])
-                f.table.setFlags(i, flags)
-                if eligible(f.table, i) { scratch.append(candidate(f.table, i)) }
+                if let c = eligibleCandidate(f.table, i) {
+                    scratch.append(c)
+                } else if !flags.isDisjoint(with: [.best, .multipath]) {
+                    f.table.setFlags(i, flags.subtracting([.best, .multipath]))
+                }
             }
             r = f.table.next(i)
         }
         var desired: UInt32 = 0
         if let best = Decision.select(scratch, options: options, winners: &scratchWinners, members: &scratchMembers) {
-            let b = scratch[best].record
-            for k in scratchMembers {
-                f.table.setFlags(scratch[k].record, f.table.recFlags[scratch[k].record].union(.multipath))
+            // Flag the best path and the ECMP set, clear the others; write only what changes.
+            for k in scratch.indices {
+                let rec = scratch[k].record
+                let want: RecordFlags = k == best ? [.best, .multipath]
+                    : (scratchMembers.count > 1 && scratchMembers.contains(k) ? .multipath : [])
+                let flags = f.table.recFlags(rec)
+                let next = flags.subtracting([.best, .multipath]).union(want)
+                if next != flags { f.table.setFlags(rec, next) }
             }
-            f.table.setFlags(b, f.table.recFlags[b].union([.best, .multipath]))
-            f.table.moveToFront(e, b)
+            f.table.moveToFront(e, scratch[best].record)
             if !hadBest { f.bestCount += 1 }
         } else {
             scratchMembers.removeAll(keepingCapacity: true)
@@ -121,16 +136,15 @@ extension Core {
     /// The interned FIB next-hop set of the ECMP set in `scratchMembers` (indices into
     /// `scratch`), with one reference for the caller; 0 when nothing is reachable.
     private mutating func nextHopSet() -> UInt32 {
-        let members = scratchMembers
-        if members.count == 1 {
-            let id = nextHops.entries[Int(scratch[members[0]].nextHop)].singleSet
+        if scratchMembers.count == 1 {
+            let id = nextHops.entries[Int(scratch[scratchMembers[0]].nextHop)].singleSet
             sets.retain(id)
             return id
         }
         // Paths sharing a next hop give one kernel next hop; their bandwidths add up.
         var hops: [FIBNextHop] = []
         var bws: [Float?] = []
-        for m in members {
+        for m in scratchMembers {
             let c = scratch[m]
             guard let h = nextHops.fibNextHop(c.nextHop, weight: 1) else { continue }
             if let k = hops.firstIndex(where: { $0.gateway == h.gateway && $0.interfaceIndex == h.interfaceIndex }) {

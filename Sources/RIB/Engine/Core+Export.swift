@@ -8,6 +8,20 @@ extension Core {
         var attr: UInt32
         var source: Int
         var outcome: PolicyOutcome
+
+        /// Hashes the integers only: the outcome rarely differs for one source set.
+        func hash(into h: inout Hasher) {
+            h.combine(attr)
+            h.combine(source)
+        }
+    }
+
+    /// Per export pass: what was built or looked up, so nothing is built or decoded twice.
+    struct ExportPass {
+        var cache = SmallMap<ExportKey, UInt32>()
+        var verdicts = SmallMap<UInt32, [Bool]>()
+        /// Attributes of exported sets built in this pass, by id.
+        var built = SmallMap<UInt32, RouteAttributes>()
     }
 
     /// Whether the peer's export policy can never send anything (RFC 8212 default, `reject-all`),
@@ -52,12 +66,11 @@ extension Core {
     /// The attribute set (one reference for the caller) the destination's best path is sent to
     /// peer `p` with, or 0 when it is not sent: split horizon, NO_ADVERTISE / NO_EXPORT /
     /// NO_EXPORT_SUBCONFED, no iBGP to iBGP unless reflecting (RFC 4456), export policy.
-    mutating func exportID<K: RouteKey>(_ t: PathTable<K>, _ e: Int, to p: Int, cache: inout [ExportKey: UInt32],
-                                        verdicts: inout [UInt32: [Bool]]) -> UInt32 {
+    mutating func exportID<K: RouteKey>(_ t: PathTable<K>, _ e: Int, to p: Int, pass: inout ExportPass) -> UInt32 {
         guard let r = t.best(e) else { return 0 }
-        let src = Int(t.recPeer[r])
+        let src = Int(t.recPeer(r))
         guard src != p else { return 0 }
-        let attr = t.recAttr[r]
+        let attr = t.recAttr(r)
         let fa = attrs.facts[Int(attr)]
         if fa.flags.contains(.noAdvertise) { return 0 }
         let dst = peers[p]
@@ -70,20 +83,25 @@ extension Core {
             guard policy.defaultDisposition == .accept else { return 0 }
         } else {
             let v: [Bool]
-            if let known = verdicts[attr] { v = known } else {
+            if let known = pass.verdicts[attr] { v = known } else {
                 v = policy.attributeVerdicts(attrs.attributes(attr), family: K.familyIndex.family)
-                verdicts[attr] = v
+                pass.verdicts[attr] = v
             }
             outcome = policy.outcome(verdicts: v, prefix: t.key(e).ipPrefix)
             guard outcome.accepted else { return 0 }
         }
         let key = ExportKey(attr: attr, source: src, outcome: outcome)
-        if let id = cache[key] {
+        if let id = pass.cache[key] {
             attrs.retain(id)
             return id
         }
-        let id = buildExport(attr, from: src, to: p, K.familyIndex, policy: policy, outcome: outcome)
-        cache[key] = id
+        guard let built = buildExport(attr, from: src, to: p, K.familyIndex, policy: policy, outcome: outcome) else {
+            pass.cache[key] = 0
+            return 0
+        }
+        let id = internExport(built)
+        pass.cache[key] = id
+        pass.built[id] = built
         attrs.retain(id)
         return id
     }
@@ -93,8 +111,8 @@ extension Core {
     /// and sets next-hop-self; iBGP sets LOCAL_PREF, adds ORIGINATOR_ID and CLUSTER_LIST when
     /// reflecting, and keeps the next hop unless it cannot be passed on. Export policy actions
     /// come after these defaults (so a policy MED is sent), our AS prepend last.
-    private mutating func buildExport(_ attr: UInt32, from srcSlot: Int, to p: Int, _ fi: FamilyIndex,
-                                      policy: Policy, outcome: PolicyOutcome) -> UInt32 {
+    private func buildExport(_ attr: UInt32, from srcSlot: Int, to p: Int, _ fi: FamilyIndex,
+                             policy: Policy, outcome: PolicyOutcome) -> RouteAttributes? {
         let a = attrs.attributes(attr)
         let src = peers[srcSlot], dst = peers[p]
         let selfNH = selfNextHop(dst, fi)
@@ -131,8 +149,8 @@ extension Core {
         if o.path.asPath == nil { o.path.asPath = .empty }
         if o.path.origin == nil { o.path.origin = .incomplete }
         if dst.external { o.path.asPath = prepended(o.path.asPath ?? .empty, config.localAS) }
-        guard o.nextHop != nil else { return 0 }
-        return internExport(o)
+        guard o.nextHop != nil else { return nil }
+        return o
     }
 
     /// Brings peer `p`'s Adj-RIB-Out up to date for `entries` and emits only the difference:
@@ -142,18 +160,14 @@ extension Core {
         let fi = K.familyIndex
         let peer = peers[p].info.id
         let pathID: UInt32? = peers[p].info.addPathSend.contains(fi.family) ? 1 : nil
-        while f.adjOut.count <= p { f.adjOut.append([]) }
-        let capacity = f.table.entryCapacity
-        if f.adjOut[p].count < capacity {
-            f.adjOut[p].append(contentsOf: repeatElement(0, count: capacity - f.adjOut[p].count))
-        }
+        while f.adjOut.count <= p { f.adjOut.append(ChunkedArray(filler: 0, chunkBytes: 64 << 10)) }
+        f.adjOut[p].extend(to: f.table.entryCapacity)
         var withdrawn: [(K, UInt32?)] = []
-        var groupOf: [UInt32: Int] = [:]
+        var groupOf = SmallMap<UInt32, Int>()
         var groups: [(attr: UInt32, items: [(K, UInt32?)])] = []
-        var cache: [ExportKey: UInt32] = [:]
-        var verdicts: [UInt32: [Bool]] = [:]
+        var pass = ExportPass()
         for e in entries where f.table.isLive(e) {
-            let want = exportID(f.table, e, to: p, cache: &cache, verdicts: &verdicts)
+            let want = exportID(f.table, e, to: p, pass: &pass)
             let have = f.adjOut[p][e]
             if want == have {
                 releaseAttr(want)
@@ -175,10 +189,10 @@ extension Core {
                 }
             }
         }
-        for id in cache.values { releaseAttr(id) }
+        for id in pass.cache.values { releaseAttr(id) }
         if !withdrawn.isEmpty { emit(peer, .withdraw(K.nlriList(withdrawn))) }
         for g in groups {
-            let a = attrs.attributes(g.attr)
+            let a = pass.built[g.attr] ?? attrs.attributes(g.attr)
             emit(peer, .announce(ExportAnnouncement(family: fi.family, attributes: a.path, nextHop: a.nextHop,
                                                     nlri: K.nlriList(g.items))))
         }
@@ -188,8 +202,8 @@ extension Core {
     /// Drops a peer's whole Adj-RIB-Out of a family (session gone): nothing is sent.
     mutating func clearAdjOut<K: RouteKey>(_ f: inout FamilyTable<K>, slot p: Int) {
         guard p < f.adjOut.count else { return }
-        for id in f.adjOut[p] where id != 0 { releaseAttr(id) }
-        f.adjOut[p] = []
+        for e in 0..<f.adjOut[p].count where f.adjOut[p][e] != 0 { releaseAttr(f.adjOut[p][e]) }
+        f.adjOut[p] = ChunkedArray(filler: 0, chunkBytes: 64 << 10)
         counters[counterIndex(p, K.familyIndex)].sent = 0
     }
 

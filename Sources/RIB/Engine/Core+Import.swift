@@ -23,13 +23,13 @@ extension Core {
                                _ kind: RecordFlags, _ attr: UInt32) {
         let peer = UInt16(truncatingIfNeeded: slot)
         if let r = f.table.findRecord(e, peer: peer, pathID: pathID, kind: kind) {
-            let old = f.table.recAttr[r]
+            let old = f.table.recAttr(r)
             if old != attr {
                 attrs.retain(attr)
                 f.table.setAttr(r, attr)
                 releaseAttr(old)
             }
-            f.table.setFlags(r, f.table.recFlags[r].subtracting(.stale))
+            f.table.setFlags(r, f.table.recFlags(r).subtracting(.stale))
             return
         }
         attrs.retain(attr)
@@ -43,7 +43,7 @@ extension Core {
                                   _ kind: RecordFlags) -> Bool {
         guard let r = f.table.findRecord(e, peer: UInt16(truncatingIfNeeded: slot), pathID: pathID, kind: kind)
         else { return false }
-        if f.table.recFlags[r].contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
+        if f.table.recFlags(r).contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
         releaseAttr(f.removeRecord(e, r))
         return true
     }
@@ -61,6 +61,63 @@ extension Core {
         }
     }
 
+    /// Touches, for a batch of keys, everything the decision will read (index slot, destination,
+    /// first record, its attribute facts) before any is processed: the cache misses of
+    /// different keys then overlap instead of coming one after another.
+    @inline(__always)
+    mutating func warm<K>(_ t: PathTable<K>, _ keys: some Sequence<K>) {
+        var sink: UInt32 = 0
+        for key in keys {
+            guard let e = t.find(key), let r = t.first(e) else { continue }
+            sink &+= attrs.facts[Int(t.recAttr(r))].localPref
+        }
+        warmSink &+= sink
+    }
+
+    /// `place` without a pre-policy copy, in one walk of the list (the common case, so it is
+    /// worth the extra code): the candidate or the rejection marker of (peer, path id) is set,
+    /// the other removed, and the received count kept.
+    mutating func placeOnce<K>(_ f: inout FamilyTable<K>, _ e: Int, _ slot: Int, _ pathID: UInt32, accepted attr: UInt32) {
+        let peer = UInt16(truncatingIfNeeded: slot)
+        var candidateRec: Int?
+        var rejectedRec: Int?
+        var r = f.table.first(e)
+        while let i = r {
+            if f.table.recPeer(i) == peer && f.table.recPathID(i) == pathID {
+                let flags = f.table.recFlags(i)
+                if flags.contains(.candidate) { candidateRec = i } else if flags.contains(.rejected) { rejectedRec = i }
+            }
+            r = f.table.next(i)
+        }
+        if candidateRec == nil && rejectedRec == nil { count(slot, K.familyIndex, received: 1) }
+        if attr != 0 {
+            if let c = candidateRec {
+                let old = f.table.recAttr(c)
+                if old != attr {
+                    attrs.retain(attr)
+                    f.table.setAttr(c, attr)
+                    releaseAttr(old)
+                }
+                f.table.setFlags(c, f.table.recFlags(c).subtracting(.stale))
+            } else {
+                attrs.retain(attr)
+                f.table.addRecord(e, peer: peer, pathID: pathID, flags: .candidate, attr: attr)
+                count(slot, K.familyIndex, accepted: 1)
+            }
+            if let x = rejectedRec { _ = f.removeRecord(e, x) }
+        } else {
+            if let c = candidateRec {
+                count(slot, K.familyIndex, accepted: -1)
+                releaseAttr(f.removeRecord(e, c))
+            }
+            if let x = rejectedRec {
+                f.table.setFlags(x, f.table.recFlags(x).subtracting(.stale))
+            } else {
+                f.table.addRecord(e, peer: peer, pathID: pathID, flags: .rejected, attr: 0)
+            }
+        }
+    }
+
     /// Imports routes of one family from one peer that share one set of received attributes:
     /// loop checks, the pre-policy copy (soft reconfiguration), import policy, interning, and the
     /// decision for each destination. Policy runs its attribute tests once; the prefix tests per
@@ -71,7 +128,7 @@ extension Core {
         var raw = received
         if raw.nextHop?.linkLocal != nil, let i = interface { raw.scope = i }
         // RFC 4271 5.1.5: LOCAL_PREF received from an external peer MUST be ignored.
-        if peers[slot].external { raw.path.localPref = nil }
+        if peers[slot].external && raw.path.localPref != nil { raw.path.localPref = nil }
         let refused = isLoop(raw) || Core.nextHopKey(raw) == nil
         let soft = peers[slot].info.softReconfiguration
         let rawID: UInt32 = soft ? internPath(raw) : 0
@@ -83,7 +140,7 @@ extension Core {
         // With a constant outcome (the usual case) the attributes are interned once, up front.
         let constantID: UInt32 = constant.map { $0.accepted ? importAttributes(raw, policy: policy, outcome: $0, interface: interface) : 0 } ?? 0
         var held: [PolicyOutcome: UInt32] = [:]
-        warmSink &+= f.table.warm(items.lazy.map(\.0))
+        warm(f.table, items.lazy.map(\.0))
         for (key, pathID) in items {
             let e = f.table.entry(for: key)
             if constantID != 0 && !soft && f.table.head(e) == 0 {
@@ -94,8 +151,6 @@ extension Core {
                 decide(&f, e)
                 continue
             }
-            let had = hasRecord(f.table, e, slot, pathID)
-            if soft { setRecord(&f, e, slot, pathID, .prePolicy, rawID) }
             var attr = constantID
             if constant == nil {
                 let outcome = policy.outcome(verdicts: verdicts, prefix: key.ipPrefix)
@@ -108,8 +163,14 @@ extension Core {
                     held[outcome] = attr
                 }
             }
-            place(&f, e, slot, pathID, accepted: attr, soft: soft)
-            if !had { count(slot, K.familyIndex, received: 1) }
+            if soft {
+                let had = hasRecord(f.table, e, slot, pathID)
+                setRecord(&f, e, slot, pathID, .prePolicy, rawID)
+                place(&f, e, slot, pathID, accepted: attr, soft: true)
+                if !had { count(slot, K.familyIndex, received: 1) }
+            } else {
+                placeOnce(&f, e, slot, pathID, accepted: attr)
+            }
             decide(&f, e)
         }
         releaseAttr(rawID)
@@ -150,8 +211,8 @@ extension Core {
             var pre: [(pathID: UInt32, attr: UInt32)] = []
             var r = f.table.first(e)
             while let i = r {
-                if f.table.recPeer[i] == peer && f.table.recFlags[i].contains(.prePolicy) {
-                    pre.append((f.table.recPathID[i], f.table.recAttr[i]))
+                if f.table.recPeer(i) == peer && f.table.recFlags(i).contains(.prePolicy) {
+                    pre.append((f.table.recPathID(i), f.table.recAttr(i)))
                 }
                 r = f.table.next(i)
             }

@@ -11,10 +11,10 @@ extension Core {
             var r = f.table.first(e)
             while let i = r {
                 r = f.table.next(i)
-                guard f.table.recPeer[i] == peer else { continue }
+                guard f.table.recPeer(i) == peer else { continue }
                 touched = true
                 if retainStale {
-                    f.table.setFlags(i, f.table.recFlags[i].union(.stale))
+                    f.table.setFlags(i, f.table.recFlags(i).union(.stale))
                 } else {
                     releaseAttr(f.removeRecord(e, i))
                 }
@@ -36,9 +36,9 @@ extension Core {
             var r = f.table.first(e)
             while let i = r {
                 r = f.table.next(i)
-                guard f.table.recPeer[i] == peer, f.table.recFlags[i].contains(.stale) else { continue }
-                let pathID = f.table.recPathID[i]
-                if f.table.recFlags[i].contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
+                guard f.table.recPeer(i) == peer, f.table.recFlags(i).contains(.stale) else { continue }
+                let pathID = f.table.recPathID(i)
+                if f.table.recFlags(i).contains(.candidate) { count(slot, K.familyIndex, accepted: -1) }
                 releaseAttr(f.removeRecord(e, i))
                 if !removedIDs.contains(pathID) { removedIDs.append(pathID) }
             }

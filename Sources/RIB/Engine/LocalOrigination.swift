@@ -66,8 +66,8 @@ extension Core {
             var hit = false
             var r = f.table.first(e)
             while let i = r, !hit {
-                let nh = Int(attrs.facts[Int(f.table.recAttr[i])].nextHop)
-                hit = f.table.recFlags[i].contains(.candidate) && nh < changed.count && changed[nh]
+                let nh = Int(attrs.facts[Int(f.table.recAttr(i))].nextHop)
+                hit = f.table.recFlags(i).contains(.candidate) && nh < changed.count && changed[nh]
                 r = f.table.next(i)
             }
             if hit { decide(&f, e) }

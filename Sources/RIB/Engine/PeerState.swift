@@ -66,10 +66,10 @@ struct PeerState: Sendable {
 
 /// One family's table with its per-peer Adj-RIB-Out and the batch bookkeeping.
 struct FamilyTable<Key: RouteKey>: Sendable {
-    var table = PathTable<Key>()
+    var table = PathTable<Key>(filler: Key.filler)
     /// Adj-RIB-Out by peer slot: the exported attribute id per entry, 0 when nothing was sent.
     /// Arrays are grown lazily to the table's entry capacity; empty for peers that get nothing.
-    var adjOut: [[UInt32]] = []
+    var adjOut: [ChunkedArray<UInt32>] = []
     /// Entries touched by the current call, in order (may repeat).
     var changed: [Int] = []
     /// Destinations with a best path (the Loc-RIB size).
@@ -80,7 +80,7 @@ struct FamilyTable<Key: RouteKey>: Sendable {
     /// Unlinks and frees a record, keeping the Loc-RIB count right when it was the best path
     /// (the destination has no best path until it is decided again). Returns its attribute id.
     mutating func removeRecord(_ e: Int, _ r: Int) -> UInt32 {
-        if table.recFlags[r].contains(.best) { bestCount -= 1 }
+        if table.recFlags(r).contains(.best) { bestCount -= 1 }
         return table.removeRecord(e, r)
     }
 }

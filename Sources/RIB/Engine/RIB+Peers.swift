@@ -66,6 +66,8 @@ extension RIB {
     /// routes when soft reconfiguration is on; otherwise the output asks the daemon to send
     /// ROUTE-REFRESH for each family, and the routes the peer sends again replace the old ones.
     /// A new export policy is applied to the whole Loc-RIB at once; only differences are sent.
+    /// Only a change of the effective policy (after defaults) does anything, so calling it again
+    /// with the same values, or after `updateConfig` changed the eBGP default, is safe.
     public mutating func setPolicy(peer: PeerID, import importPolicy: Policy?, export exportPolicy: Policy?) -> RIBOutput {
         guard let slot = core.slot(peer) else { return RIBOutput() }
         let old = core.peers[slot]
@@ -95,5 +97,46 @@ extension RIB {
             }
         }
         return finishAll()
+    }
+}
+
+extension RIB {
+    /// A ROUTE-REFRESH from the peer (RFC 2918): everything in its Adj-RIB-Out of `family` again,
+    /// unchanged, as announcements (the daemon wraps them in BoRR/EoRR for enhanced route
+    /// refresh, RFC 7313).
+    public mutating func resend(peer: PeerID, family: Family) -> RIBOutput {
+        guard let slot = core.slot(peer), core.peers[slot].up else { return RIBOutput() }
+        switch FamilyIndex(family) {
+        case .ipv4: core.resend(v4, slot: slot)
+        case .ipv6: core.resend(v6, slot: slot)
+        case .evpn: core.resend(evpn, slot: slot)
+        case nil: break
+        }
+        return core.out.take()
+    }
+}
+
+extension Core {
+    /// Announces a peer's Adj-RIB-Out of one family as it stands, grouped by attribute set.
+    mutating func resend<K: RouteKey>(_ f: FamilyTable<K>, slot p: Int) {
+        guard p < f.adjOut.count else { return }
+        let pathID: UInt32? = peers[p].info.addPathSend.contains(K.familyIndex.family) ? 1 : nil
+        var groupOf: [UInt32: Int] = [:]
+        var groups: [(attr: UInt32, items: [(K, UInt32?)])] = []
+        for e in 0..<f.adjOut[p].count {
+            let id = f.adjOut[p][e]
+            guard id != 0 else { continue }
+            if let g = groupOf[id] {
+                groups[g].items.append((f.table.key(e), pathID))
+            } else {
+                groupOf[id] = groups.count
+                groups.append((id, [(f.table.key(e), pathID)]))
+            }
+        }
+        for g in groups {
+            let a = attrs.attributes(g.attr)
+            emit(peers[p].info.id, .announce(ExportAnnouncement(family: K.familyIndex.family, attributes: a.path,
+                                                                nextHop: a.nextHop, nlri: K.nlriList(g.items))))
+        }
     }
 }

@@ -70,6 +70,20 @@ extension RIB {
                           peers: peers, attributeSets: core.attrs.liveCount, nextHops: core.nextHops.count)
     }
 
+    /// Bytes reserved by the RIB's large structures, by name (capacities, not what is resident),
+    /// for `bgpd show memory` and the benchmark.
+    public var memoryUsage: [(name: String, bytes: Int)] {
+        var out: [(String, Int)] = []
+        for (name, table) in [("ipv4", v4.table.memory), ("ipv6", v6.table.memory), ("evpn", evpn.table.memory)] {
+            for (part, bytes) in table where bytes > 64 { out.append(("\(name) \(part)", bytes)) }
+        }
+        let adjOut = v4.adjOut.reduce(0) { $0 + $1.allocatedBytes } + v6.adjOut.reduce(0) { $0 + $1.allocatedBytes }
+            + evpn.adjOut.reduce(0) { $0 + $1.allocatedBytes }
+        out.append(("adj-rib-out", adjOut))
+        out += core.attrs.memory
+        return out
+    }
+
     /// Whether a peer's session is up as far as the RIB knows.
     public func isPeerUp(_ peer: PeerID) -> Bool {
         core.lookupSlot(peer).map { core.peers[$0].up } ?? false
@@ -151,10 +165,10 @@ extension RIB {
 
 extension Core {
     func path<K>(_ t: PathTable<K>, _ r: Int) -> RIBPath {
-        let slot = Int(t.recPeer[r])
-        let a = attrs.attributes(t.recAttr[r])
-        let flags = t.recFlags[r]
-        return RIBPath(peer: slot == Core.localSlot ? nil : peers[slot].info.id, pathID: t.recPathID[r],
+        let slot = Int(t.recPeer(r))
+        let a = attrs.attributes(t.recAttr(r))
+        let flags = t.recFlags(r)
+        return RIBPath(peer: slot == Core.localSlot ? nil : peers[slot].info.id, pathID: t.recPathID(r),
                        attributes: a.path, nextHop: a.nextHop, best: flags.contains(.best),
                        multipath: flags.contains(.multipath), stale: flags.contains(.stale),
                        reachable: flags.contains(.candidate) && eligible(t, r), lostBy: nil, weight: a.weight)
@@ -165,7 +179,7 @@ extension Core {
         let best = t.best(e).map { candidate(t, $0) }
         var r = t.first(e)
         while let i = r {
-            if t.recFlags[i].contains(.candidate) {
+            if t.recFlags(i).contains(.candidate) {
                 var p = path(t, i)
                 if let b = best, !p.best, p.reachable {
                     let c = candidate(t, i)
@@ -201,7 +215,7 @@ extension Core {
         for e in 0..<t.entryCapacity where t.isLive(e) {
             var r = t.first(e)
             while let i = r {
-                if t.recPeer[i] == peer && !t.recFlags[i].isDisjoint(with: kind) { out.append((t.key(e), path(t, i))) }
+                if t.recPeer(i) == peer && !t.recFlags(i).isDisjoint(with: kind) { out.append((t.key(e), path(t, i))) }
                 r = t.next(i)
             }
         }
@@ -211,7 +225,8 @@ extension Core {
     func sent<K>(_ f: FamilyTable<K>, slot: Int) -> [(K, PathAttributes, NextHop?)] {
         guard slot < f.adjOut.count else { return [] }
         var out: [(K, PathAttributes, NextHop?)] = []
-        for (e, id) in f.adjOut[slot].enumerated() where id != 0 {
+        for e in 0..<f.adjOut[slot].count where f.adjOut[slot][e] != 0 {
+            let id = f.adjOut[slot][e]
             let a = attrs.attributes(id)
             out.append((f.table.key(e), a.path, a.nextHop))
         }

@@ -13,6 +13,8 @@ extension RIB {
             flushStaleRecords(slot, family)
             return finishAll()
         }
+        core.out.fib.reserveCapacity(update.withdrawn.count + update.nlri.count
+                                     + (update.mpReach?.nlri.count ?? 0) + (update.mpUnreach?.nlri.count ?? 0))
         if !update.withdrawn.isEmpty {
             core.withdraw(&v4, slot: slot, items: update.withdrawn.lazy.map { ($0.prefix, $0.pathID ?? 0) })
         }

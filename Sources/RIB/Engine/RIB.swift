@@ -13,6 +13,14 @@
 // Layout is chosen for full tables (see `PathTable`, `AttributeStore`): no object per route,
 // attribute sets interned and stored compactly, destinations in dense arrays behind an
 // open-addressed index.
+//
+// Folders: `Model/` what the daemon hands in (RIBConfig, PeerInfo, KernelEvent); `Output/` what
+// every call returns (RIBOutput: FIBChange, EVPNChange, PeerExport and its packing into UPDATEs);
+// `Store/` the compact storage (PathTable, AttributeStore and its byte form, NextHopTable,
+// NextHopResolver, NextHopSetTable, ChunkedArray); `Decision/` the named decision steps, best
+// path and ECMP; `Policy/` policies, prefix lists, the AS-path matcher (docs/policy.md);
+// `Engine/` the RIB and its per-family import, decision, export, peer, kernel and query code;
+// `Replay/` the pure engine behind `bgpd replay`.
 
 import BGP
 import NetAddress
@@ -26,6 +34,7 @@ public struct RIB: Sendable {
     var evpn = FamilyTable<EVPNRoute>()
     var local = LocalOrigination()
 
+    /// An empty RIB.
     public init(config: RIBConfig) {
         core = Core(config: config)
     }

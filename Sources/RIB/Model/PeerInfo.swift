@@ -68,6 +68,7 @@ public struct PeerInfo: Hashable, Sendable {
     /// How to write a link-local-only next hop to this peer.
     public var linkLocalNextHop: LinkLocalNextHopMode
 
+    /// A peer; the defaults suit a numbered eBGP session carrying IPv4 unicast only.
     public init(id: PeerID, address: IPAddress, asn: UInt32, routerID: IPv4Address,
                 interfaceIndex: UInt32? = nil, localIPv4: IPv4Address? = nil, localIPv6: IPv6Address? = nil,
                 localLinkLocal: IPv6Address? = nil, families: Set<Family> = [.ipv4Unicast],

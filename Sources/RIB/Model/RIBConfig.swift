@@ -42,6 +42,8 @@ public struct RIBConfig: Hashable, Sendable {
     /// Whether a default route (0.0.0.0/0, ::/0) from the kernel may resolve a next hop.
     public var resolveViaDefault: Bool
 
+    /// The defaults are FRR's: 64 paths, no relax, MED compared within a neighbour AS, LOCAL_PREF
+    /// 100, RFC 8212 for eBGP, next hops resolved against the kernel view, not via a default route.
     public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, maximumPaths: Int = 64,
                 multipathRelax: Bool = false, alwaysCompareMED: Bool = false, defaultLocalPref: UInt32 = 100,
                 defaultEBGPPolicy: DefaultEBGPPolicy = .rfc8212, nextHopResolution: NextHopResolution = .kernel,

@@ -16,6 +16,7 @@ public struct FIBNextHop: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// link-bandwidth extended community; then proportional to bandwidth, in lowest terms, at most 100.
     public var weight: UInt32
 
+    /// One next hop; weight 1 unless link bandwidth says otherwise.
     public init(gateway: IPAddress?, interfaceIndex: UInt32?, onlink: Bool = false, weight: UInt32 = 1) {
         self.gateway = gateway
         self.interfaceIndex = interfaceIndex
@@ -55,11 +56,13 @@ public struct FIBChange: Hashable, Sendable, CustomStringConvertible {
         case delete
     }
 
+    /// What to do with the prefix.
     public var kind: Kind
     public var prefix: IPPrefix
     /// The ordered ECMP set (best path first); empty for `.delete`.
     public var nextHops: [FIBNextHop]
 
+    /// One change.
     public init(kind: Kind, prefix: IPPrefix, nextHops: [FIBNextHop]) {
         self.kind = kind
         self.prefix = prefix

@@ -15,6 +15,7 @@ public struct RIBOutput: Sendable {
     /// peer without a kept pre-policy view.
     public var routeRefreshRequests: [RouteRefreshRequest] = []
 
+    /// Nothing to do.
     public init() {}
 
     /// True when nothing is to be done.
@@ -50,6 +51,7 @@ public struct ExportAnnouncement: Hashable, Sendable {
     public var nextHop: NextHop?
     public var nlri: NLRIList
 
+    /// One group of routes.
     public init(family: Family, attributes: PathAttributes, nextHop: NextHop?, nlri: NLRIList) {
         self.family = family
         self.attributes = attributes
@@ -75,8 +77,10 @@ public enum ExportStep: Hashable, Sendable {
 public struct PeerExport: Hashable, Sendable {
     public var steps: [ExportStep] = []
 
+    /// A delta of the given steps.
     public init(steps: [ExportStep] = []) { self.steps = steps }
 
+    /// True when nothing is to be sent.
     public var isEmpty: Bool { steps.isEmpty }
 
     /// The announcement steps.
@@ -97,5 +101,6 @@ public struct PeerExport: Hashable, Sendable {
     /// The number of prefixes withdrawn.
     public var withdrawnCount: Int { withdrawals.reduce(0) { $0 + $1.count } }
 
+    /// Adds a later delta after this one.
     public mutating func append(_ other: PeerExport) { steps += other.steps }
 }

@@ -15,6 +15,7 @@ public struct ASPathPattern: Hashable, Sendable, CustomStringConvertible {
     private let program: [Inst]
     private let classes: [ByteSet]
 
+    /// Compiles a pattern; a malformed one is refused with the pattern and the problem named.
     public init(_ source: String) throws(PolicyError) {
         var parser = Parser(bytes: Array(source.utf8))
         let node: Node

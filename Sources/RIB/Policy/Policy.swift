@@ -11,6 +11,7 @@ public struct Policy: Hashable, Sendable, CustomStringConvertible {
     /// implicit deny at the end of a route-map.
     public var defaultDisposition: PolicyDisposition
 
+    /// A policy; a `.next` default is taken as `.reject`.
     public init(name: String, terms: [PolicyTerm] = [], defaultDisposition: PolicyDisposition = .reject) {
         self.name = name
         self.terms = terms
@@ -58,6 +59,7 @@ public struct PolicyTerm: Hashable, Sendable {
     public var actions: [PolicyAction]
     public var disposition: PolicyDisposition
 
+    /// A term; without conditions it always matches.
     public init(name: String = "", conditions: [PolicyCondition] = [], actions: [PolicyAction] = [],
                 disposition: PolicyDisposition = .accept) {
         self.name = name

@@ -132,21 +132,23 @@ extension Policy {
     }
 }
 
-/// `path` with `asn` prepended `times` times: into the leading AS_SEQUENCE while it has room for
-/// 255 ASes (the wire limit of a segment), else as a new segment.
+/// `path` with `asn` prepended `times` times, into the leading AS_SEQUENCE (a new one when the
+/// path starts otherwise). `ASPath` splits a sequence longer than 255 ASes as the wire requires.
 func prepended(_ path: ASPath, _ asn: UInt32, times: Int = 1) -> ASPath {
-    var segs = path.segments
-    var left = times
-    while left > 0 {
-        if let first = segs.first, first.type == .sequence, first.asns.count < 255 {
-            let room = min(left, 255 - first.asns.count)
-            segs[0].asns.insert(contentsOf: [UInt32](repeating: asn, count: room), at: 0)
-            left -= room
-        } else {
-            let n = min(left, 255)
-            segs.insert(ASPathSegment(type: .sequence, asns: [UInt32](repeating: asn, count: n)), at: 0)
-            left -= n
+    let head = [UInt32](repeating: asn, count: times)
+    var segs: [ASPathSegment] = []
+    var first = true
+    path.forEachSegment { type, asns in
+        if first {
+            first = false
+            if type == .sequence {
+                segs.append(ASPathSegment(type: .sequence, asns: head + asns))
+                return
+            }
+            segs.append(ASPathSegment(type: .sequence, asns: head))
         }
+        segs.append(ASPathSegment(type: type, asns: Array(asns)))
     }
+    if first { segs.append(ASPathSegment(type: .sequence, asns: head)) }
     return ASPath(segments: segs)
 }

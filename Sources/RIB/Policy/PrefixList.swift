@@ -6,6 +6,7 @@ public struct PrefixList: Hashable, Sendable {
     public var name: String
     public var entries: [PrefixListEntry]
 
+    /// A list of entries tried in order.
     public init(name: String = "", entries: [PrefixListEntry]) {
         self.name = name
         self.entries = entries
@@ -42,6 +43,7 @@ public struct PrefixListEntry: Hashable, Sendable {
         self.permit = permit
     }
 
+    /// Whether `p` lies in the entry's prefix with a length in its range.
     public func matches(_ p: IPPrefix) -> Bool {
         guard p.isV4 == prefix.isV4, p.length >= prefix.length, prefix.contains(p.address) else { return false }
         if ge == nil && le == nil { return p.length == prefix.length }

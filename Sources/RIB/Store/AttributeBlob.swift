@@ -16,6 +16,44 @@ enum AttributeBlob {
     static func encode(_ a: RouteAttributes, into out: inout [UInt8]) {
         var w = BlobWriter(bytes: out)
         out = []
+        write(a, to: &w)
+        out = w.bytes
+    }
+
+    /// Writes the byte form of `a` at the start of `buffer` (grown when too small) and returns
+    /// its length: the same bytes as `encode`, written through a pointer after one size bound is
+    /// taken, instead of byte-by-byte appends (this runs once per received UPDATE).
+    static func encode(_ a: RouteAttributes, reusing buffer: inout [UInt8]) -> Int {
+        let bound = upperBound(a)
+        if buffer.count < bound { buffer = [UInt8](repeating: 0, count: max(bound, 512)) }
+        return buffer.withUnsafeMutableBytes { raw in
+            var w = RawBlobWriter(raw: raw)
+            write(a, to: &w)
+            return w.at
+        }
+    }
+
+    /// At least the length of the byte form of `a`.
+    static func upperBound(_ a: RouteAttributes) -> Int {
+        var n = 64   // every fixed-size field and tag together take less
+        if let p = a.path.asPath {
+            p.forEachSegment { _, asns in n += 11 + 4 * asns.count }
+            n += 10
+        }
+        n += 11 + 4 * (a.path.communities?.count ?? 0)
+        n += 11 + 4 * (a.path.clusterList?.count ?? 0)
+        n += 11 + 8 * (a.path.extendedCommunities?.count ?? 0)
+        n += 11 + 12 * (a.path.largeCommunities?.count ?? 0)
+        if let t = a.path.pmsiTunnel { n += 20 + t.tunnelIdentifier.count }
+        if !a.path.other.isEmpty {
+            n += 11
+            for r in a.path.other { n += 12 + r.value.count }
+        }
+        if case .raw(let b)? = a.nextHop { n += 12 + b.count } else { n += 34 }
+        return n
+    }
+
+    private static func write<W: BlobSink>(_ a: RouteAttributes, to w: inout W) {
         if let o = a.path.origin { w.u8(Tag.origin.rawValue); w.u8(o.rawValue) }
         if let path = a.path.asPath { w.u8(Tag.asPath.rawValue); w.asPath(path) }
         if let m = a.path.med { w.u8(Tag.med.rawValue); w.u32(m) }
@@ -59,7 +97,6 @@ enum AttributeBlob {
         if a.scope != 0 { w.u8(Tag.scope.rawValue); w.u32(a.scope) }
         if a.weight != 0 { w.u8(Tag.weight.rawValue); w.u32(a.weight) }
         if a.local { w.u8(Tag.local.rawValue) }
-        out = w.bytes
     }
 
     /// Reads back what `encode` wrote. Never traps: a short or unknown field ends the read.
@@ -137,18 +174,22 @@ enum AttributeBlob {
     }
 }
 
-private struct BlobWriter {
-    var bytes: [UInt8]
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
+/// Where the byte form is written.
+private protocol BlobSink {
+    mutating func u8(_ v: UInt8)
+    mutating func u32(_ v: UInt32)
+    mutating func u64(_ v: UInt64)
+    mutating func raw(_ b: [UInt8])
+}
+
+extension BlobSink {
     /// LEB128.
     mutating func count(_ n: Int) {
         var v = UInt64(max(0, n))
-        while v >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
-        bytes.append(UInt8(truncatingIfNeeded: v))
+        while v >= 0x80 { u8(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+        u8(UInt8(truncatingIfNeeded: v))
     }
-    mutating func blob(_ b: [UInt8]) { count(b.count); bytes.append(contentsOf: b) }
+    mutating func blob(_ b: [UInt8]) { count(b.count); raw(b) }
     mutating func asPath(_ p: ASPath) {
         count(p.segmentCount)
         p.forEachSegment { type, asns in
@@ -156,6 +197,46 @@ private struct BlobWriter {
             for x in asns { u32(x) }
         }
     }
+}
+
+/// Writes through a pointer into room known to be large enough (`upperBound`); a write past the
+/// end is dropped rather than made, so a wrong bound can only give a short blob, never a
+/// memory error.
+private struct RawBlobWriter: BlobSink {
+    let raw: UnsafeMutableRawBufferPointer
+    var at = 0
+    @inline(__always) mutating func u8(_ v: UInt8) {
+        guard at < raw.count else { return }
+        raw[at] = v
+        at += 1
+    }
+    @inline(__always) mutating func u32(_ v: UInt32) {
+        guard at + 4 <= raw.count else { at = raw.count; return }
+        raw.storeBytes(of: v.bigEndian, toByteOffset: at, as: UInt32.self)
+        at += 4
+    }
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        guard at + 8 <= raw.count else { at = raw.count; return }
+        raw.storeBytes(of: v.bigEndian, toByteOffset: at, as: UInt64.self)
+        at += 8
+    }
+    mutating func raw(_ b: [UInt8]) { for x in b { u8(x) } }
+}
+
+private struct BlobWriter: BlobSink {
+    var bytes: [UInt8]
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    @inline(__always) mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v))
+    }
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        u32(UInt32(truncatingIfNeeded: v >> 32))
+        u32(UInt32(truncatingIfNeeded: v))
+    }
+    mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 }
 
 private struct BlobReader {

@@ -83,39 +83,58 @@ func linkBandwidth(_ e: ExtendedCommunity) -> Float? {
 /// small integers reused after a set is freed; 0 means "no attributes". The arena is compacted
 /// when more than half of it is dead.
 struct AttributeStore: Sendable {
-    private var arena: [UInt8] = []
+    /// One stored set's bookkeeping.
+    private struct Slot: Sendable {
+        var hash: UInt64 = 0
+        /// `ChunkedBytes` handle of the blob.
+        var handle: UInt32 = 0
+        var length: UInt32 = 0
+        var refs: UInt32 = 0
+    }
+
+    private var arena = ChunkedBytes()
     private var deadBytes = 0
-    private var offset: [UInt32] = [0]
-    private var length: [UInt32] = [0]
-    private var hashes: [UInt64] = [0]
-    private var refs: [UInt32] = [0]
+    private var slots = ChunkedArray<Slot>(filler: Slot())
     /// Decision facts by id.
-    private(set) var facts: [AttributeFacts] = [AttributeFacts()]
+    private(set) var facts = ChunkedArray<AttributeFacts>(filler: AttributeFacts())
     private var freeIDs: [UInt32] = []
     /// Open-addressed index: 0 empty, else a 6-bit tag of the hash over the id in the low 26 bits
-    /// (the tag spares a look at `hashes` for most slots of other sets).
+    /// (the tag spares a look at the slot for most entries of other sets).
     private var index: [UInt32] = [UInt32](repeating: 0, count: 16)
     private var shift: UInt64 = 60
     private static var idMask: UInt32 { (1 << 26) - 1 }
     @inline(__always) private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: (h >> 32) & 0x3F) << 26 }
+    /// Working buffer for the byte form being interned; its first `scratchLength` bytes count.
     private var scratch: [UInt8] = []
+    private var scratchLength = 0
     /// The number of distinct attribute sets stored.
     private(set) var liveCount = 0
 
-    init() {}
+    init() {
+        slots.append(Slot())
+        facts.append(AttributeFacts())
+    }
 
     /// The arena size in bytes (for memory statistics).
-    var arenaBytes: Int { arena.count }
+    var arenaBytes: Int { arena.used - deadBytes }
 
-    @inline(__always) func refCount(_ id: UInt32) -> UInt32 { refs[Int(id)] }
+    /// Bytes reserved by the store, by part.
+    var memory: [(String, Int)] {
+        [("attribute bytes", arena.allocatedBytes),
+         ("attribute facts", facts.allocatedBytes),
+         ("attribute bookkeeping", slots.allocatedBytes + freeIDs.capacity * 4),
+         ("attribute index", index.capacity * 4)]
+    }
+
+    @inline(__always) func refCount(_ id: UInt32) -> UInt32 { slots[Int(id)].refs }
 
     /// Interns `a` and returns its id holding one new reference for the caller. When the set is
     /// new (`isNew`) its facts are empty: the caller sets them with `setFacts` (it interns the
     /// next hop only for a new set).
     mutating func intern(_ a: RouteAttributes) -> (id: UInt32, isNew: Bool) {
-        scratch.removeAll(keepingCapacity: true)
-        AttributeBlob.encode(a, into: &scratch)
-        let h = scratch.withUnsafeBytes { AttributeBlob.hash($0) }
+        scratchLength = AttributeBlob.encode(a, reusing: &scratch)
+        let n = scratchLength
+        let h = scratch.withUnsafeBytes { AttributeBlob.hash(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
         let mask = index.count - 1
         var i = Int(truncatingIfNeeded: h >> shift)
         let t = Self.tag(h)
@@ -124,8 +143,8 @@ struct AttributeStore: Sendable {
             if s == 0 { break }
             if s & ~Self.idMask == t {
                 let id = Int(s & Self.idMask)
-                if hashes[id] == h && sameBytes(id) {
-                    refs[id] += 1
+                if slots[id].hash == h && sameBytes(id) {
+                    slots[id].refs += 1
                     return (UInt32(truncatingIfNeeded: id), false)
                 }
             }
@@ -136,14 +155,12 @@ struct AttributeStore: Sendable {
         if let f = freeIDs.popLast() {
             id = Int(f)
         } else {
-            id = offset.count
-            offset.append(0); length.append(0); hashes.append(0); refs.append(0); facts.append(AttributeFacts())
+            id = slots.count
+            slots.append(Slot())
+            facts.append(AttributeFacts())
         }
-        offset[id] = UInt32(truncatingIfNeeded: arena.count)
-        length[id] = UInt32(truncatingIfNeeded: scratch.count)
-        arena.append(contentsOf: scratch)
-        hashes[id] = h
-        refs[id] = 1
+        let handle = arena.append(scratch[..<n])
+        slots[id] = Slot(hash: h, handle: handle, length: UInt32(truncatingIfNeeded: n), refs: 1)
         facts[id] = AttributeFacts()
         index[i] = t | UInt32(truncatingIfNeeded: id)
         liveCount += 1
@@ -152,19 +169,19 @@ struct AttributeStore: Sendable {
     }
 
     private func sameBytes(_ id: Int) -> Bool {
-        let n = Int(length[id])
-        guard n == scratch.count else { return false }
-        let o = Int(offset[id])
-        return arena.withUnsafeBytes { ar in
+        let slot = slots[id]
+        let n = Int(slot.length)
+        guard n == scratchLength else { return false }
+        return arena.withBytes(slot.handle, n) { ar in
             scratch.withUnsafeBytes { sc in
                 var i = 0
                 while i + 8 <= n {
-                    if ar.loadUnaligned(fromByteOffset: o + i, as: UInt64.self)
+                    if ar.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                         != sc.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
                     i += 8
                 }
                 while i < n {
-                    if ar[o + i] != sc[i] { return false }
+                    if ar[i] != sc[i] { return false }
                     i += 1
                 }
                 return true
@@ -176,10 +193,11 @@ struct AttributeStore: Sendable {
         index = [UInt32](repeating: 0, count: index.count * 2)
         shift -= 1
         let mask = index.count - 1
-        for id in 1..<offset.count where refs[id] > 0 {
-            var i = Int(truncatingIfNeeded: hashes[id] >> shift)
+        for id in 1..<slots.count where slots[id].refs > 0 {
+            let h = slots[id].hash
+            var i = Int(truncatingIfNeeded: h >> shift)
             while index[i] != 0 { i = (i &+ 1) & mask }
-            index[i] = Self.tag(hashes[id]) | UInt32(truncatingIfNeeded: id)
+            index[i] = Self.tag(h) | UInt32(truncatingIfNeeded: id)
         }
     }
 
@@ -188,7 +206,7 @@ struct AttributeStore: Sendable {
 
     /// Adds `n` references.
     @inline(__always) mutating func retain(_ id: UInt32, _ n: UInt32 = 1) {
-        if id != 0 { refs[Int(id)] += n }
+        if id != 0 { slots[Int(id)].refs += n }
     }
 
     /// Drops one reference. When it was the last, frees the set and returns the next-hop id it
@@ -197,42 +215,40 @@ struct AttributeStore: Sendable {
     mutating func release(_ id: UInt32) -> UInt32 {
         guard id != 0 else { return 0 }
         let k = Int(id)
-        refs[k] -= 1
-        guard refs[k] == 0 else { return 0 }
+        slots[k].refs -= 1
+        guard slots[k].refs == 0 else { return 0 }
         // Backward-shift deletion from the index.
         let mask = index.count - 1
-        var i = Int(truncatingIfNeeded: hashes[k] >> shift)
+        var i = Int(truncatingIfNeeded: slots[k].hash >> shift)
         while index[i] & Self.idMask != id { i = (i &+ 1) & mask }
         var j = i
         while true {
             j = (j &+ 1) & mask
             let s = index[j]
             if s == 0 { break }
-            let home = Int(truncatingIfNeeded: hashes[Int(s & Self.idMask)] >> shift)
+            let home = Int(truncatingIfNeeded: slots[Int(s & Self.idMask)].hash >> shift)
             let stays = i <= j ? (i < home && home <= j) : (i < home || home <= j)
             if stays { continue }
             index[i] = s
             i = j
         }
         index[i] = 0
-        deadBytes += Int(length[k])
-        length[k] = 0
+        deadBytes += Int(slots[k].length)
+        slots[k].length = 0
         liveCount -= 1
         freeIDs.append(id)
         let nh = facts[k].nextHop
         facts[k] = AttributeFacts()
-        if deadBytes > 1 << 16 && deadBytes * 2 > arena.count { compact() }
+        if deadBytes > 1 << 20 && deadBytes * 2 > arena.used { compact() }
         return nh
     }
 
     /// Rewrites the arena without dead bytes.
     private mutating func compact() {
-        var fresh: [UInt8] = []
-        fresh.reserveCapacity(arena.count - deadBytes)
-        for id in 1..<offset.count where refs[id] > 0 {
-            let o = Int(offset[id]), n = Int(length[id])
-            offset[id] = UInt32(truncatingIfNeeded: fresh.count)
-            fresh.append(contentsOf: arena[o..<(o + n)])
+        var fresh = ChunkedBytes()
+        for id in 1..<slots.count where slots[id].refs > 0 {
+            let bytes = arena.withBytes(slots[id].handle, Int(slots[id].length)) { [UInt8]($0) }
+            slots[id].handle = fresh.append(bytes[...])
         }
         arena = fresh
         deadBytes = 0
@@ -241,8 +257,7 @@ struct AttributeStore: Sendable {
     /// The attributes of a set, decoded from the arena.
     func attributes(_ id: UInt32) -> RouteAttributes {
         let k = Int(id)
-        guard id != 0, k < offset.count, refs[k] > 0 else { return RouteAttributes(path: PathAttributes()) }
-        let o = Int(offset[k]), n = Int(length[k])
-        return arena.withUnsafeBytes { AttributeBlob.decode(UnsafeRawBufferPointer(rebasing: $0[o..<(o + n)])) }
+        guard id != 0, k < slots.count, slots[k].refs > 0 else { return RouteAttributes(path: PathAttributes()) }
+        return arena.withBytes(slots[k].handle, Int(slots[k].length)) { AttributeBlob.decode($0) }
     }
 }

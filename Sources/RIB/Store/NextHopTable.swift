@@ -85,13 +85,11 @@ struct NextHopTable: Sendable {
             // A link-local next hop learned on an interface is on that link.
             return .init(gateway: key.address, interfaceIndex: key.scope, onlink: true, cost: 0)
         }
-        switch key.address {
-        case .v6(let a) where a.isLinkLocal: return nil
-        default: break
-        }
+        let linkLocal: Bool
+        switch key.address { case .v6(let a): linkLocal = a.isLinkLocal; case .v4: linkLocal = false }
         switch mode {
-        case .assumeReachable: return .init(gateway: key.address, interfaceIndex: nil, onlink: false, cost: 0)
-        case .kernel: return resolver.resolve(key.address)
+        case .assumeReachable: return .init(gateway: key.address, interfaceIndex: nil, onlink: linkLocal, cost: 0)
+        case .kernel: return linkLocal ? nil : resolver.resolve(key.address)
         }
     }
 

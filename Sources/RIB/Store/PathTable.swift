@@ -27,7 +27,7 @@ struct RecordFlags: OptionSet, Hashable, Sendable {
 /// array of small structs (key, list head, installed state: 16 bytes for IPv4, one cache line
 /// touched per lookup) addressed by an entry number; an open-addressed index (linear probing,
 /// Fibonacci hashing, backward-shift deletion) maps a key to its entry and stores only the 4-byte
-/// entry number. Records are parallel arrays, linked through `recNext`. Freed entries and records go on free lists and are reused, so entry numbers
+/// entry number. Records are one array of 16-byte structs, linked through `next`. Freed entries and records go on free lists and are reused, so entry numbers
 /// stay stable while a destination exists (per-peer Adj-RIB-Out arrays are indexed by them).
 ///
 /// All links are stored plus one, so that 0 means "none".
@@ -55,20 +55,36 @@ struct PathTable<Key: RouteKey>: Sendable {
     }
 
     // Destinations.
-    private var entries: [Entry] = []
+    private var entries: ChunkedArray<Entry>
     private var freeEntries: [UInt32] = []
     private(set) var liveEntries = 0
 
+    /// One record: 16 bytes, so that reading or adding one touches a single cache line.
+    struct Record: Sendable {
+        var pathID: UInt32
+        var attr: UInt32
+        /// The next record + 1 (0 for none); the free list runs through it too.
+        var next: UInt32
+        var peer: UInt16
+        var flags: RecordFlags
+    }
+
     // Records.
-    private(set) var recPeer: [UInt16] = []
-    private(set) var recFlags: [RecordFlags] = []
-    private(set) var recPathID: [UInt32] = []
-    private(set) var recAttr: [UInt32] = []
-    private(set) var recNext: [UInt32] = []
+    private var records = ChunkedArray<Record>(filler: Record(pathID: 0, attr: 0, next: 0, peer: 0, flags: []))
     private var freeRecord: UInt32 = 0
     private(set) var liveRecords = 0
 
-    init() {}
+    /// `filler` is any key: it fills unused destination slots.
+    init(filler: Key) {
+        entries = ChunkedArray<Entry>(filler: Entry(key: filler, head: Self.freeMarker, installed: 0))
+    }
+
+    /// Bytes reserved by the table's arrays, by part.
+    var memory: [(String, Int)] {
+        [("index", slots.capacity * MemoryLayout<UInt32>.stride),
+         ("destinations", entries.allocatedBytes + freeEntries.capacity * 4),
+         ("paths", records.allocatedBytes)]
+    }
 
     /// The number of entry numbers in use or free (the bound for arrays indexed by entry).
     var entryCapacity: Int { entries.count }
@@ -107,20 +123,6 @@ struct PathTable<Key: RouteKey>: Sendable {
             }
             i = (i &+ 1) & mask
         }
-    }
-
-    /// Touches the index slots (and entries) of a batch of keys before they are processed, so
-    /// that their cache misses overlap instead of coming one after another. Returns a value only
-    /// so the loads are not optimised away.
-    func warm(_ keys: some Sequence<Key>) -> UInt32 {
-        var sink: UInt32 = 0
-        for key in keys {
-            let h = key.mixedHash
-            let s = slots[Int(truncatingIfNeeded: h >> shift)]
-            sink &+= s
-            if s != 0 && s & ~Self.entryMask == Self.tag(h) { sink &+= entries[Int((s & Self.entryMask) &- 1)].head }
-        }
-        return sink
     }
 
     /// The entry of `key`, created empty when absent.
@@ -201,7 +203,7 @@ struct PathTable<Key: RouteKey>: Sendable {
 
     /// The record after `r`, or nil.
     @inline(__always) func next(_ r: Int) -> Int? {
-        let n = recNext[r]
+        let n = records[r].next
         return n == 0 ? nil : Int(n &- 1)
     }
 
@@ -209,40 +211,27 @@ struct PathTable<Key: RouteKey>: Sendable {
     func findRecord(_ e: Int, peer: UInt16, pathID: UInt32, kind: RecordFlags) -> Int? {
         var r = first(e)
         while let i = r {
-            if recPeer[i] == peer && recPathID[i] == pathID && !recFlags[i].isDisjoint(with: kind) { return i }
+            let rec = records[i]
+            if rec.peer == peer && rec.pathID == pathID && !rec.flags.isDisjoint(with: kind) { return i }
             r = next(i)
         }
         return nil
     }
 
-    /// Adds a record at the end of the list.
+    /// Adds a record at the front of the list (the next decision puts the best path back first).
     @discardableResult
     mutating func addRecord(_ e: Int, peer: UInt16, pathID: UInt32, flags: RecordFlags, attr: UInt32) -> Int {
         let r: Int
         if freeRecord != 0 {
             r = Int(freeRecord &- 1)
-            freeRecord = recNext[r]
-            recPeer[r] = peer
-            recFlags[r] = flags
-            recPathID[r] = pathID
-            recAttr[r] = attr
-            recNext[r] = 0
+            freeRecord = records[r].next
+            records[r] = Record(pathID: pathID, attr: attr, next: 0, peer: peer, flags: flags)
         } else {
-            r = recPeer.count
-            recPeer.append(peer)
-            recFlags.append(flags)
-            recPathID.append(pathID)
-            recAttr.append(attr)
-            recNext.append(0)
+            r = records.count
+            records.append(Record(pathID: pathID, attr: attr, next: 0, peer: peer, flags: flags))
         }
-        let link = UInt32(truncatingIfNeeded: r + 1)
-        if entries[e].head == 0 {
-            entries[e].head = link
-        } else {
-            var last = Int(entries[e].head &- 1)
-            while recNext[last] != 0 { last = Int(recNext[last] &- 1) }
-            recNext[last] = link
-        }
+        records[r].next = entries[e].head
+        entries[e].head = UInt32(truncatingIfNeeded: r + 1)
         liveRecords += 1
         return r
     }
@@ -252,38 +241,43 @@ struct PathTable<Key: RouteKey>: Sendable {
     mutating func removeRecord(_ e: Int, _ r: Int) -> UInt32 {
         let link = UInt32(truncatingIfNeeded: r + 1)
         if entries[e].head == link {
-            entries[e].head = recNext[r]
+            entries[e].head = records[r].next
         } else {
             var p = Int(entries[e].head &- 1)
-            while recNext[p] != link { p = Int(recNext[p] &- 1) }
-            recNext[p] = recNext[r]
+            while records[p].next != link { p = Int(records[p].next &- 1) }
+            records[p].next = records[r].next
         }
-        let attr = recAttr[r]
-        recAttr[r] = 0
-        recFlags[r] = []
-        recNext[r] = freeRecord
+        let attr = records[r].attr
+        records[r].attr = 0
+        records[r].flags = []
+        records[r].next = freeRecord
         freeRecord = link
         liveRecords -= 1
         return attr
     }
 
-    mutating func setAttr(_ r: Int, _ attr: UInt32) { recAttr[r] = attr }
-    mutating func setFlags(_ r: Int, _ flags: RecordFlags) { recFlags[r] = flags }
+    @inline(__always) func recPeer(_ r: Int) -> UInt16 { records[r].peer }
+    @inline(__always) func recFlags(_ r: Int) -> RecordFlags { records[r].flags }
+    @inline(__always) func recPathID(_ r: Int) -> UInt32 { records[r].pathID }
+    @inline(__always) func recAttr(_ r: Int) -> UInt32 { records[r].attr }
+    @inline(__always) mutating func setAttr(_ r: Int, _ attr: UInt32) { records[r].attr = attr }
+    @inline(__always) mutating func setFlags(_ r: Int, _ flags: RecordFlags) { records[r].flags = flags }
 
     /// Moves record `r` to the front of its list (the best path is kept first).
     mutating func moveToFront(_ e: Int, _ r: Int) {
         let link = UInt32(truncatingIfNeeded: r + 1)
         if entries[e].head == link { return }
         var p = Int(entries[e].head &- 1)
-        while recNext[p] != link { p = Int(recNext[p] &- 1) }
-        recNext[p] = recNext[r]
-        recNext[r] = entries[e].head
+        while records[p].next != link { p = Int(records[p].next &- 1) }
+        records[p].next = records[r].next
+        records[r].next = entries[e].head
         entries[e].head = link
     }
 
-    /// The best record of an entry (first in the list, when flagged), or nil.
+    /// The best record of an entry (first in the list, when flagged), or nil. Valid between
+    /// decisions (a record added since the last one may sit in front).
     @inline(__always) func best(_ e: Int) -> Int? {
-        guard let r = first(e), recFlags[r].contains(.best) else { return nil }
+        guard let r = first(e), records[r].flags.contains(.best) else { return nil }
         return r
     }
 }

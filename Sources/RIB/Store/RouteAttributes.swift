@@ -8,8 +8,9 @@ import NetAddress
 /// These are what the RIB interns: paths with equal `RouteAttributes` share one stored copy.
 struct RouteAttributes: Hashable, Sendable {
     /// The path attributes, normalised on import: AS_PATH holds the RFC 6793 merge of AS_PATH and
-    /// AS4_PATH (so AS4_PATH is nil), AGGREGATOR likewise, and `path.nextHop` is nil (the next
-    /// hop is `nextHop`).
+    /// AS4_PATH (so AS4_PATH is nil), AGGREGATOR likewise. `path.nextHop` is not stored (the next
+    /// hop that counts is `nextHop`); it is left as received here so that the copy-on-write
+    /// attributes of the UPDATE are shared, not copied.
     var path: PathAttributes
     /// The next hop received (for imported paths) or to send (for exported ones).
     var nextHop: NextHop?
@@ -31,7 +32,6 @@ extension RouteAttributes {
             p.as4Path = nil
             p.as4Aggregator = nil
         }
-        if p.nextHop != nil { p.nextHop = nil }
         self.init(path: p, nextHop: nextHop)
     }
 }

@@ -28,6 +28,8 @@ protocol RouteKey: Hashable, Sendable {
     var mixedHash: UInt64 { get }
     /// The IP prefix, for the FIB and for prefix lists (for EVPN, a type-5 route's prefix).
     var ipPrefix: IPPrefix? { get }
+    /// Some key, to fill unused slots.
+    static var filler: Self { get }
     /// An NLRI list of this family from keys and path identifiers.
     static func nlriList(_ items: [(Self, UInt32?)]) -> NLRIList
 }
@@ -38,6 +40,7 @@ protocol RouteKey: Hashable, Sendable {
 
 extension IPv4Prefix: RouteKey {
     static var familyIndex: FamilyIndex { .ipv4 }
+    static var filler: IPv4Prefix { IPv4Prefix(key: 0) }
     @inline(__always) var mixedHash: UInt64 { fibonacciMix(key) }
     var ipPrefix: IPPrefix? { .v4(self) }
     static func nlriList(_ items: [(IPv4Prefix, UInt32?)]) -> NLRIList {
@@ -47,6 +50,10 @@ extension IPv4Prefix: RouteKey {
 
 extension IPv6Prefix: RouteKey {
     static var familyIndex: FamilyIndex { .ipv6 }
+    static let filler: IPv6Prefix = {
+        if let p = IPv6Prefix(masking: .zero, length: 0) { return p }
+        preconditionFailure("::/0 is a valid prefix")
+    }()
     @inline(__always) var mixedHash: UInt64 {
         fibonacciMix(address.high ^ fibonacciMix(address.low ^ UInt64(length)))
     }
@@ -58,6 +65,7 @@ extension IPv6Prefix: RouteKey {
 
 extension EVPNRoute: RouteKey {
     static var familyIndex: FamilyIndex { .evpn }
+    static var filler: EVPNRoute { .unknown(type: 0, value: []) }
     var mixedHash: UInt64 { fibonacciMix(UInt64(bitPattern: Int64(hashValue))) }
     var ipPrefix: IPPrefix? {
         if case .ipPrefix(let r) = self { return r.prefix }
