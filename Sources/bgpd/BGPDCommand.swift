@@ -11,7 +11,7 @@ struct BGPDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bgpd",
         abstract: "swiftbgp: a BGP speaker for routing on the host.",
-        subcommands: [RunCommand.self, CheckCommand.self, ShowCommand.self, RefreshCommand.self, DecodeCommand.self, ProbeCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ShowCommand.self, RefreshCommand.self, DecodeCommand.self, ReplayCommand.self, ProbeCommand.self]
     )
 }
 
