@@ -66,6 +66,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // A small kernel-FIB helper for tests and operators: installs routes through FIBWriter and
+        // stays running (the restart-reconciliation test SIGKILLs it), or prints the writer's snapshot.
+        .executableTarget(name: "fibctl", dependencies: ["FIBNetlink", "NetAddress"], swiftSettings: strict),
+
         // Release-mode benchmarks (decode, RIB, FIB). Reports CPU seconds, wall seconds and peak RSS.
         .executableTarget(
             name: "bgpbench",
@@ -80,7 +84,7 @@ let package = Package(
         .testTarget(name: "BGPTests", dependencies: ["BGP", "NetAddress", "Capture"], resources: []),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "NetAddress"]),
         .testTarget(name: "RIBTests", dependencies: ["RIB", "BGP", "NetAddress", "Capture"]),
-        .testTarget(name: "FIBNetlinkTests", dependencies: ["FIBNetlink", "NetAddress"]),
+        .testTarget(name: "FIBNetlinkTests", dependencies: ["FIBNetlink", "NetAddress", "fibctl"], exclude: ["Fixtures"]),
         .testTarget(name: "bgpdTests", dependencies: ["bgpd", "BGP", "RIB", "FIBNetlink", "NetAddress", "Capture"]),
     ]
 )

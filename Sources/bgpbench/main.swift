@@ -1,5 +1,6 @@
-// bgpbench: release-mode benchmarks. `bgpbench <name> [options]`; each benchmark lives in its own
-// file and reports its figures on stdout. Keep this file a dispatcher only.
+// bgpbench: release-mode benchmarks (`swift build -c release`). `bgpbench <name> [options]`;
+// each benchmark lives in its own file and reports its figures on stdout. Keep this file a
+// dispatcher only.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,11 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "decode":
     runDecodeBench(args: Array(arguments.dropFirst()))
+case "rib":
+    RIBBench.run(Array(arguments.dropFirst()))
+case "fib":
+    await FIBBench.run(Array(arguments.dropFirst()))
 default:
-    print("usage: bgpbench decode [--prefixes N] [--passes N]")
+    print("usage: bgpbench decode [--prefixes N] [--passes N] | rib [--prefixes N] [--per-update K] [--export] | fib [--routes N]")
     exit(2)
 }

@@ -12,4 +12,13 @@
 #include <linux/if_addr.h>
 #include <linux/nexthop.h>
 #include <linux/if_bridge.h>
+#include <linux/filter.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+/// setns(2) through syscall(2): glibc declares setns only under _GNU_SOURCE, which Swift's Glibc
+/// module does not define. Moves the calling thread (only) into the namespace behind `fd`.
+static inline int swiftbgp_setns(int fd, int nstype) {
+    return (int)syscall(SYS_setns, fd, nstype);
+}
 #endif

@@ -1,2 +1,0 @@
-// FIBNetlink: pure-Swift rtnetlink. See README.
-import CNetlink
