@@ -30,7 +30,10 @@ bin=fuzz/bin
 mkdir -p "$bin" fuzz/out
 flags=(-O -sanitize=fuzzer,address -parse-as-library -enable-testing -module-cache-path "$bin/module-cache")
 
-# The library modules, instrumented, built once per source change.
+# The library modules, instrumented, built once per source change (under a lock, so that runs
+# started side by side do not build over each other).
+exec 9>"$bin/build.lock"
+flock 9
 stamp=$(cat Sources/NetAddress/*.swift Sources/BGP/*/*.swift fuzz/run.sh | sha256sum | cut -c1-16)
 if [ ! -f "$bin/stamp-$stamp" ]; then
     rm -f "$bin"/stamp-*
@@ -48,10 +51,12 @@ for f in fuzz/Fuzz*.swift; do
     if [ -n "$only" ] && [ "$t" != "$only" ]; then continue; fi
     targets+=("$t")
     if [ ! -x "$bin/$t" ] || [ "$f" -nt "$bin/$t" ] || [ "$bin/stamp-$stamp" -nt "$bin/$t" ]; then
-        swiftc "${flags[@]}" -I "$bin" "$f" "$bin/NetAddress.o" "$bin/BGP.o" -o "$bin/$t" 2>&1 \
+        swiftc "${flags[@]}" -I "$bin" "$f" "$bin/NetAddress.o" "$bin/BGP.o" -o "$bin/$t.new" 2>&1 \
             | { grep -v "Cannot export local symbol" || true; }
+        mv "$bin/$t.new" "$bin/$t"
     fi
 done
+flock -u 9
 
 status=0
 for t in "${targets[@]}"; do

@@ -74,11 +74,7 @@ private func decodeStream(_ stream: [UInt8], context: CodecContext) -> Int {
             let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
             do {
                 guard let length = try BGPFraming.nextMessageLength(rest, maxLength: context.maxMessageLength) else { break }
-                let message = try BGPMessage.decode(UnsafeRawBufferPointer(rebasing: rest[..<length]), context: context)
-                switch consume message {
-                case .update(let u): count += u.nlri.count
-                default: break
-                }
+                count += try BGPMessage.decode(UnsafeRawBufferPointer(rebasing: rest[..<length]), context: context).announcedPrefixes
                 offset += length
             } catch {
                 print("decode: \(error)")
@@ -86,6 +82,14 @@ private func decodeStream(_ stream: [UInt8], context: CodecContext) -> Int {
             }
         }
         return count
+    }
+}
+
+extension BGPMessage {
+    /// The prefixes an UPDATE announces in its NLRI field (read in place, without copying the UPDATE out).
+    var announcedPrefixes: Int {
+        if case .update(let u) = self { return u.nlri.count }
+        return 0
     }
 }
 

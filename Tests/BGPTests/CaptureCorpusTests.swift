@@ -24,6 +24,58 @@ import NetAddress
         #expect(report.roundTripFailures.isEmpty, "\(file): \(report.roundTripFailures.prefix(3))")
     }
 
+    /// Where peers' UPDATEs are not in swiftbgp's canonical form (MP_UNREACH/MP_REACH first, then
+    /// type-code order, Extended Length only above 255 octets). They re-encode exactly anyway,
+    /// through `UpdateMessage.layout`. Surveyed over ../shared (2026-11):
+    ///
+    /// - FRR 8.4 (our captures, and the tcpdump EVPN and route-refresh files): the Extended Length
+    ///   bit on MP_REACH_NLRI, MP_UNREACH_NLRI and AS_PATH whatever their size (flags 0x90, 0x50);
+    ///   otherwise canonical.
+    /// - Cisco IOS (PacketLife), the NetGauze sessions and tcpdump's IPv6 and labeled-unicast
+    ///   files: MP_REACH_NLRI last, after the other attributes (RFC 7606 5.1 wants it first);
+    ///   one Cisco UPDATE has CLUSTER_LIST before ORIGINATOR_ID.
+    /// - The 2-octet-AS sessions (packetlife mixed AS4, tcpdump 4-byte ASN): AS4_PATH with the
+    ///   Partial bit (set by an OLD speaker on the way, as RFC 4271 requires), once before AS_PATH.
+    ///
+    /// This test pins the FRR finding, since FRR is the peer swiftbgp meets most.
+    @Test(arguments: ["captures/frr-unnumbered-r1-r2.pcap", "captures/frr-unnumbered-r1-r3-ecmp.pcap",
+                      "captures/frr-evpn-vxlan.pcap", "captures/frr-evpn-type5-relay.pcap"])
+    func frrDiffersFromCanonicalOnlyByExtendedLength(file: String) throws {
+        let capture = try CaptureFile(path: sharedDirectory + "/" + file)
+        var updates = 0, extendedShort = 0
+        for s in TCPReassembler.streams(capture, port: 179) {
+            var at = 0
+            while at + 19 <= s.data.count {
+                let length = Int(s.data[at + 16]) << 8 | Int(s.data[at + 17])
+                let bytes = Array(s.data[at..<(at + length)])
+                at += length
+                guard bytes[18] == 2 else { continue }
+                let context = CodecContext(fourOctetAS: true, extendedMessage: true)
+                let u = try decodeUpdate(bytes, context)
+                updates += 1
+                let codes = u.layout.entries.map(\.code)
+                let canonical = codes.filter { $0 == 15 } + codes.filter { $0 == 14 } + codes.filter { $0 != 14 && $0 != 15 }.sorted()
+                #expect(codes == canonical)
+                for e in u.layout.entries {
+                    let spec = AttributeSpec.lookup(e.code)
+                    #expect(spec.map { e.flags & 0xE0 == $0.flags } ?? true, "attribute \(e.code) flags \(e.flags)")
+                    if e.flags & 0x10 != 0 {
+                        #expect([2, 14, 15].contains(e.code))
+                        extendedShort += 1
+                    }
+                }
+                // Canonical re-encoding differs at most by those length octets.
+                var local = u
+                local.layout = AttributeLayout()
+                let canonicalBytes = BGPMessage.update(local).encode(context: context)
+                #expect(try decodeUpdate(canonicalBytes, context) == u)
+                #expect(bytes.count - canonicalBytes.count == u.layout.entries.filter { $0.flags & 0x10 != 0 }.count)
+            }
+        }
+        #expect(updates > 20)
+        #expect(extendedShort > 20)
+    }
+
     /// The deliberately broken captures (fuzzer finds of tcpdump, with garbled TCP headers too):
     /// every BGP header found in any packet is decoded from there with several contexts, and
     /// nothing traps.

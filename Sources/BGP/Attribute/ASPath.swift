@@ -16,6 +16,7 @@ public struct ASPath: Hashable, Sendable, CustomStringConvertible {
     /// a header word (type << 8 | count) followed by its `count` AS numbers.
     @usableFromInline var words: [UInt32]
 
+    /// The path with these segments; a segment of more than 255 ASes becomes several.
     public init(segments: [ASPathSegment] = []) {
         var w: [UInt32] = []
         w.reserveCapacity(segments.reduce(0) { $0 + 1 + $1.asns.count })
@@ -38,6 +39,7 @@ public struct ASPath: Hashable, Sendable, CustomStringConvertible {
     /// Built by the decoder from words it has already laid out.
     @inlinable init(words: [UInt32]) { self.words = words }
 
+    /// The empty path (routes originated inside the AS).
     public static let empty = ASPath()
 
     /// The segments, in order.
@@ -115,6 +117,7 @@ public struct ASPath: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// Whether `asn` appears anywhere in the path (loop detection).
     public func contains(_ asn: UInt32) -> Bool {
         var found = false
         forEachSegment { _, asns in if !found && asns.contains(asn) { found = true } }

@@ -7,14 +7,22 @@ import NetAddress
 /// A BGP tunnel encapsulation type (IANA "BGP Tunnel Encapsulation Attribute Tunnel Types"), as
 /// carried in the Encapsulation extended community (RFC 9012 4.1).
 public struct TunnelEncapsulation: RawRepresentable, Hashable, Sendable {
+    /// The IANA tunnel type.
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
+    /// VXLAN (8): EVPN's `ET:8`.
     public static let vxlan = TunnelEncapsulation(rawValue: 8)
+    /// NVGRE (9).
     public static let nvgre = TunnelEncapsulation(rawValue: 9)
+    /// MPLS (10).
     public static let mpls = TunnelEncapsulation(rawValue: 10)
+    /// MPLS in GRE (11).
     public static let mplsInGRE = TunnelEncapsulation(rawValue: 11)
+    /// VXLAN GPE (12).
     public static let vxlanGPE = TunnelEncapsulation(rawValue: 12)
+    /// MPLS in UDP (13).
     public static let mplsInUDP = TunnelEncapsulation(rawValue: 13)
+    /// Geneve (19).
     public static let geneve = TunnelEncapsulation(rawValue: 19)
 }
 

@@ -47,11 +47,14 @@ public struct PathAttributes: Hashable, @unchecked Sendable {
 
     /// Wraps storage the decoder filled in.
     @inlinable init(storage: PathAttributesStorage) { self.storage = storage }
+    /// ORIGIN (attribute 1).
     public var origin: Origin? {
         @inlinable get { storage.fields.pointee.origin }
         @inlinable _modify { yield &uniqueStorage().fields.pointee.origin }
         @inlinable set { uniqueStorage().fields.pointee.origin = newValue }
     }
+    /// AS_PATH (attribute 2), with 2- or 4-octet AS numbers as the session carried them (see
+    /// `effectiveASPath`).
     public var asPath: ASPath? {
         @inlinable get { storage.fields.pointee.asPath }
         @inlinable _modify { yield &uniqueStorage().fields.pointee.asPath }

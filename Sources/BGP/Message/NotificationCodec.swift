@@ -1,3 +1,5 @@
+// NOTIFICATION (RFC 4271 4.5) to and from the wire: code, subcode and the data as it came.
+
 extension NotificationMessage {
     /// The body after the header: code, subcode and whatever data follows (the framing has
     /// guaranteed at least the two octets).

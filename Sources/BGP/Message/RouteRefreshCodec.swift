@@ -1,3 +1,5 @@
+// ROUTE-REFRESH (RFC 2918, RFC 7313 subtypes) to and from the wire; ORF entries (RFC 5291) kept raw.
+
 extension RouteRefreshMessage {
     /// The body after the header. `message` is the whole message, which RFC 7313 section 5 wants
     /// as the data of a length error.

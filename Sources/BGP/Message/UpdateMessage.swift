@@ -98,10 +98,12 @@ public struct AttributeLayout: Hashable, Sendable {
     @inline(__always)
     public init() {}
 
+    /// A layout of these entries, in order.
     public init(entries: [Entry]) {
         for e in entries { append(e) }
     }
 
+    /// True for an UPDATE built locally (canonical order and flags).
     public var isEmpty: Bool { count == 0 }
 
     /// The entries in wire order.
@@ -158,6 +160,7 @@ public struct AttributeLayout: Hashable, Sendable {
         h.combine(overflow)
     }
 
+    /// One attribute: its type code and the flag octet it came with.
     public struct Entry: Hashable, Sendable {
         public var code: UInt8
         public var flags: UInt8
