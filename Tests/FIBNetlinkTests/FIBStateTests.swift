@@ -164,7 +164,8 @@ struct FIBStateTests {
             RouteMessage(family: .inet, destinationLength: 24, table: 254, protocol: .bgp, type: .unicast,
                          attributes: [.destination(p(prefix).address), .priority(20), .nexthopID(id)])
         }
-        s.reconcile(nexthopDump: [nhA, nhB, grp, foreign], routeDump: [route("10.1.0.0/24", 103), route("10.2.0.0/24", 103)])
+        s.reconcile(nexthopDump: [nhA, nhB, grp, foreign],
+                    routeDump: [route("10.1.0.0/24", 103), route("10.2.0.0/24", 103)].compactMap(RouteSummary.init))
         #expect(s.reserved == [150])
         _ = s.set(FIBRoute(prefix: p("10.1.0.0/24"), nextHops: [hopA, hopB]))
         #expect(drive(&s).isEmpty)                       // adopted as it is
@@ -207,16 +208,16 @@ struct FIBStateTests {
         let id = s.nexthops.keys.first ?? 0
         var m = RouteMessage(family: .inet, destinationLength: 24, table: 254, protocol: .bgp, type: .unicast, flags: [.offload],
                              attributes: [.destination(p("10.1.0.0/24").address), .priority(20), .nexthopID(id)])
-        #expect(s.isOurs(m))
-        let first = s.routeChangedInKernel(m, deleted: false)
-        let again = s.routeChangedInKernel(m, deleted: false)
+        #expect(RouteSummary(m).map(s.isOurs) == true)
+        let first = s.routeChangedInKernel(RouteSummary(m)!, deleted: false)
+        let again = s.routeChangedInKernel(RouteSummary(m)!, deleted: false)
         m.flags = [.trap, .offloadFailed]
-        let changed = s.routeChangedInKernel(m, deleted: false)
+        let changed = s.routeChangedInKernel(RouteSummary(m)!, deleted: false)
         #expect(first == [.offload])
         #expect(again == nil)   // unchanged: no event
         #expect(changed == [.trap, .offloadFailed])
         // Deleted by someone else: it goes back.
-        _ = s.routeChangedInKernel(m, deleted: true)
+        _ = s.routeChangedInKernel(RouteSummary(m)!, deleted: true)
         #expect(kinds(drive(&s)) == ["route 10.1.0.0/24"])
         // Our nexthop deleted by someone else: object and route go back.
         let ours = s.objectDeletedByOthers(id)

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import FIBNetlink
 
-// A throwaway lab for kernel tests: a namespace `fb-<tag>` for the writer ("dut") and a peer
-// namespace `fb-<tag>p`, joined by veth pairs fb-a <-> fb-a-p and fb-b <-> fb-b-p. Everything is
+// A throwaway lab for kernel tests: a namespace `fb-<tag>-<pid>` for the writer ("dut") and a peer
+// namespace `fb-<tag>-<pid>p`, joined by veth pairs fb-a <-> fb-a-p and fb-b <-> fb-b-p. Everything is
 // named with the fb- prefix and removed when the lab is released (also when a test fails).
 //
 // Tests that need it are enabled when we are root and `ip netns` works; when the environment
@@ -59,10 +59,11 @@ final class NetnsLab: @unchecked Sendable {
     private(set) var index: [String: UInt32] = [:]
     private var closed = false
 
-    /// `tag` must be short: interface names are fixed, namespace names are `fb-<tag>` and `fb-<tag>p`.
+    /// Namespace names are `fb-<tag>-<pid>` and `fb-<tag>-<pid>p` (the pid keeps two test runs on
+    /// one host apart); interface names inside are fixed.
     init(_ tag: String) throws {
-        dut = "fb-\(tag)"
-        peer = "fb-\(tag)p"
+        dut = "fb-\(tag)-\(getpid())"
+        peer = "fb-\(tag)-\(getpid())p"
         try? Lab.run("ip", "netns", "del", dut)
         try? Lab.run("ip", "netns", "del", peer)
         do {

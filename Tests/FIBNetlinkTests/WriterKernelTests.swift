@@ -263,15 +263,17 @@ struct WriterKernelTests {
         await writer.stop()
     }
 
-    @Test func offloadNotificationSysctlsAreSet() async throws {
+    @Test func offloadNotificationAndNexthopCompatSysctlsAreSet() async throws {
         let lab = try NetnsLab("w8")
         defer { lab.close() }
         let writer = try lab.writer()
         try await writer.start()
         let v4 = try Lab.run("ip", "netns", "exec", lab.dut, "cat", "/proc/sys/net/ipv4/fib_notify_on_flag_change")
         let v6 = try Lab.run("ip", "netns", "exec", lab.dut, "cat", "/proc/sys/net/ipv6/fib_notify_on_flag_change")
+        let compat = try Lab.run("ip", "netns", "exec", lab.dut, "cat", "/proc/sys/net/ipv4/nexthop_compat_mode")
         #expect(v4.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
         #expect(v6.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(compat.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         // Only inside the lab namespace: the host's value is not ours to change.
         await writer.stop()
     }

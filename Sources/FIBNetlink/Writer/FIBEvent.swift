@@ -129,6 +129,9 @@ public struct KernelRoute: Sendable, Hashable {
     public var scope: RouteScope
     public var metric: UInt32
     public var nextHops: [FIBNextHop]
+    /// The nexthop object the route uses, if any (with nexthop_compat_mode off, `nextHops` is
+    /// empty for such routes: look the object up in the nexthop events).
+    public var nexthopID: UInt32?
     public var preferredSource: IPAddress?
 
     init?(_ m: RouteMessage) {
@@ -141,6 +144,7 @@ public struct KernelRoute: Sendable, Hashable {
         metric = m.priority
         nextHops = m.nextHops.map { FIBNextHop(gateway: $0.gateway, interfaceIndex: $0.interfaceIndex, weight: $0.weight,
                                                onlink: $0.flags.contains(.onlink)) }
+        nexthopID = m.nexthopID
         preferredSource = nil
         for case .preferredSource(let s) in m.attributes { preferredSource = s }
     }

@@ -32,7 +32,9 @@ public actor FIBWriter {
     private let eventSink: AsyncStream<FIBEvent>.Continuation
     private var state: FIBState
     private let socket: NetlinkSocket
-    private var encoder = NetlinkEncoder(capacity: 1 << 20)
+    private let sender: BatchSender
+    private var inFlight: [Int: ([FIBOperation], Range<Int>)] = [:]
+    private var nextTag = 0
     private var monitor: MonitorThread?
     private var monitorTask: Task<Void, Never>?
     private var staleTimer: Task<Void, Never>?
@@ -55,6 +57,7 @@ public actor FIBWriter {
         context = EncodeContext(configuration)
         state = FIBState(config: configuration)
         socket = try NetlinkSocket(namespace: configuration.namespace, options: configuration.socketOptions)
+        sender = BatchSender(socket: socket)
         (events, eventSink) = AsyncStream.makeStream(of: FIBEvent.self, bufferingPolicy: .unbounded)
     }
 
@@ -64,7 +67,14 @@ public actor FIBWriter {
     public func start() throws(NetlinkSocketError) {
         guard !started else { return }
         started = true
-        if configuration.enableOffloadNotifications { enableOffloadNotifications() }
+        var sysctls: [(String, String)] = []
+        if configuration.enableOffloadNotifications {
+            sysctls += [("/proc/sys/net/ipv4/fib_notify_on_flag_change", "1"), ("/proc/sys/net/ipv6/fib_notify_on_flag_change", "1")]
+        }
+        if configuration.useNexthopObjects, let compat = configuration.nexthopCompatMode {
+            sysctls.append(("/proc/sys/net/ipv4/nexthop_compat_mode", compat ? "1" : "0"))
+        }
+        writeSysctls(sysctls)
         if configuration.monitor {
             let m = try MonitorThread(namespace: configuration.namespace, ignoringPortID: socket.portID,
                                       receiveBufferSize: configuration.monitorReceiveBufferSize)
@@ -170,8 +180,10 @@ public actor FIBWriter {
             execute(state.planNexthops())
             execute(state.planGroups())
             state.scanRoutes()
-            execute(state.takeDirectOps())
-            repeat { execute(state.planRoutes(limit: 16384)) } while !state.dirtyRoutes.isEmpty
+            execute(state.takeDirectOps(), wait: false)
+            repeat { execute(state.planRoutes(limit: 16384), wait: false) } while !state.dirtyRoutes.isEmpty
+            // Between the slices of a big batch the kernel keeps working while the next slice is planned.
+            if collectGarbage { drain() }
             if collectGarbage {
                 execute(state.planGarbageGroups())
                 execute(state.planGarbageNexthops())
@@ -208,13 +220,17 @@ public actor FIBWriter {
         sync()
     }
 
-    /// Sends operations in batches and records each one's result. Every message of a batch but the
+    /// Sends operations in batches through the sender thread. Every message of a batch but the
     /// last goes without NLM_F_ACK; errors come back anyway, each with its request's sequence
     /// number, and the ACK of the last message tells us the kernel has processed the whole batch.
-    private func execute(_ ops: [FIBOperation]) {
+    /// With `wait` false (route operations, which the model already counts as done) this returns
+    /// as soon as the batches are queued, so the next ones are encoded while the kernel works;
+    /// `drain()` collects their results.
+    private func execute(_ ops: [FIBOperation], wait: Bool = true) {
+        guard !ops.isEmpty else { return }
         var start = 0
         while start < ops.count {
-            encoder.removeAll()
+            var encoder = NetlinkEncoder(capacity: configuration.batchBytes + 4096)
             let base = socket.nextSequence()
             var end = start
             var lastMessage = 0
@@ -227,22 +243,32 @@ public actor FIBWriter {
             encoder.insertFlags(.ack, messageAt: lastMessage)
             let count = end - start
             for _ in 1..<count { _ = socket.nextSequence() }
-            var errors: [Int: (Int32, String?)] = [:]
-            do throws(NetlinkSocketError) {
-                try socket.send(encoder.bytes)
-                statistics.batchesSent += 1
-                statistics.messagesSent += count
-                errors = try collectAnswers(base: base, count: count)
-            } catch {
+            nextTag += 1
+            inFlight[nextTag] = (ops, start..<end)
+            statistics.batchesSent += 1
+            statistics.messagesSent += count
+            sender.submit(BatchSender.Batch(bytes: encoder.bytes, base: base, count: count, tag: nextTag))
+            start = end
+        }
+        if wait { drain() }
+    }
+
+    /// Waits for every batch sent and records the results.
+    private func drain() {
+        guard !inFlight.isEmpty else { return }
+        for outcome in sender.waitAll() {
+            guard let (ops, range) = inFlight.removeValue(forKey: outcome.tag) else { continue }
+            var errors = outcome.errors
+            if let error = outcome.failure {
                 if error.isOverrun || error.isTimeout {
-                    // Answers were lost: we do not know what failed. Assume the best and re-read the kernel.
+                    // Answers were lost: we do not know what failed. Keep the plan and re-read the kernel.
                     needsResync = true
                 } else {
-                    for i in 0..<count { errors[i] = (error.errno, error.description) }
+                    for i in 0..<range.count where errors[i] == nil { errors[i] = (error.errno, error.description) }
                 }
             }
-            for i in 0..<count {
-                let op = ops[start + i]
+            for i in 0..<range.count {
+                let op = ops[range.lowerBound + i]
                 let isRoute: Bool
                 switch op {
                 case .nexthopRoute, .route: isRoute = true
@@ -254,26 +280,8 @@ public actor FIBWriter {
                 let (err, msg) = errors.isEmpty ? (0, nil) : errors[i] ?? (0, nil)
                 if let f = state.record(op, error: err, message: msg) { report(f) }
             }
-            start = end
         }
-    }
-
-    /// Reads answers until the one for the batch's last request; returns errors by index.
-    private func collectAnswers(base: UInt32, count: Int) throws(NetlinkSocketError) -> [Int: (Int32, String?)] {
-        var errors: [Int: (Int32, String?)] = [:]
-        let last = count - 1
-        while true {
-            let data = try socket.receive(timeoutMilliseconds: 30_000)
-            var frames = NetlinkFrameIterator(data)
-            while let frame = try? frames.next() {
-                guard frame.header.type == .error,
-                      let ack = try? NetlinkAck(decoding: data, range: frame.body, flags: frame.header.flags) else { continue }
-                let index = Int(ack.request.sequence &- base)
-                guard index >= 0 && index < count else { continue }
-                if ack.error != 0 { errors[index] = (-ack.error, ack.message) }
-                if index == last { return errors }
-            }
-        }
+        inFlight.removeAll()
     }
 
     private func report(_ f: FIBFailure) {
@@ -287,6 +295,7 @@ public actor FIBWriter {
     /// Dumps links, addresses, neighbours (reported as events), then our nexthop objects and
     /// routes (reconciled into the model).
     private func readKernel(reason: String) throws(NetlinkSocketError) {
+        drain()
         eventSink.yield(.resyncStarted(reason: reason))
         for m in try socket.dump(.dumpLinks()) {
             guard case .link(let l) = m.body else { continue }
@@ -304,25 +313,28 @@ public actor FIBWriter {
         let nexthops = try socket.dump(.dumpNexthops()).compactMap { m -> NexthopMessage? in
             if case .nexthop(let n) = m.body { return n } else { return nil }
         }
-        var routes: [RouteMessage] = []
+        var routes: [RouteSummary] = []
         for family in [AddressFamily.inet, .inet6] {
             let dump = NetlinkMessage.dumpRoutes(family: family, protocol: configuration.routeProtocol, table: configuration.table)
-            for m in try socket.dump(dump, timeoutMilliseconds: 30_000) {
-                if case .route(let r) = m.body, state.isOurs(r) { routes.append(r) }
+            try socket.dumpFrames(dump) { bytes, frame in
+                if frame.header.type == .newRoute, let r = RouteSummary(bytes: bytes, body: frame.body), state.isOurs(r) {
+                    routes.append(r)
+                }
             }
         }
         state.reconcile(nexthopDump: nexthops, routeDump: routes)
         eventSink.yield(.synchronized)
     }
 
-    /// net.ipv{4,6}.fib_notify_on_flag_change = 1, in the writer's namespace, where the kernel has it.
-    private nonisolated func enableOffloadNotifications() {
-        let paths = ["/proc/sys/net/ipv4/fib_notify_on_flag_change", "/proc/sys/net/ipv6/fib_notify_on_flag_change"]
+    /// Writes sysctls (absolute /proc/sys paths) in the writer's namespace, where the kernel has them.
+    private nonisolated func writeSysctls(_ settings: [(String, String)]) {
+        guard !settings.isEmpty else { return }
         let write: @Sendable () -> Void = {
-            for p in paths {
-                let fd = open(p, O_WRONLY | O_CLOEXEC)
+            for (path, value) in settings {
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
                 guard fd >= 0 else { continue }
-                _ = Glibc.write(fd, "1\n", 2)
+                let text = value + "\n"
+                _ = text.withCString { Glibc.write(fd, $0, strlen($0)) }
                 close(fd)
             }
         }
@@ -362,9 +374,9 @@ public actor FIBWriter {
                     eventSink.yield(.neighborRemoved(FIBNeighbor(n)))
                 case (.newRoute, .route(let r)), (.deleteRoute, .route(let r)):
                     let deleted = m.header.type == .deleteRoute
-                    if state.isOurs(r) {
-                        if let flags = state.routeChangedInKernel(r, deleted: deleted), let p = r.destination {
-                            eventSink.yield(.offloadChanged(prefix: p, flags: flags))
+                    if let summary = RouteSummary(r), state.isOurs(summary) {
+                        if let flags = state.routeChangedInKernel(summary, deleted: deleted) {
+                            eventSink.yield(.offloadChanged(prefix: summary.destination, flags: flags))
                         }
                     } else if let k = KernelRoute(r) {
                         eventSink.yield(deleted ? .routeRemoved(k) : .routeChanged(k))
