@@ -98,6 +98,11 @@ struct RestartKernelTests {
         #expect(try ourNexthopIDs(lab) == objectsLeft.union([186_999_999]))
         let snap = await writer.snapshot()
         #expect(snap.converged && snap.totalRoutes == 250 && snap.routes.allSatisfy { $0.installed && !$0.stale })
+
+        // A clean shutdown takes everything of ours away, and only ours.
+        await writer.removeAll()
+        #expect(try ourRoutes(lab).isEmpty)
+        #expect(try ourNexthopIDs(lab) == [186_999_999])
         await writer.stop()
     }
 

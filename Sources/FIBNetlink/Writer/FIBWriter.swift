@@ -142,6 +142,16 @@ public actor FIBWriter {
         return result
     }
 
+    /// Removes every route and nexthop object of ours from the kernel (a clean shutdown without
+    /// graceful restart). The writer stays usable.
+    public func removeAll() {
+        var prefixes: [IPPrefix] = []
+        state.routes.forEach { p, _ in prefixes.append(p) }
+        for p in prefixes { state.remove(p) }
+        state.markConverged()
+        sync()
+    }
+
     /// The RIB has converged after start-up: remove what a previous run left and nobody claimed.
     public func converged() {
         staleTimer?.cancel()
@@ -313,6 +323,9 @@ public actor FIBWriter {
         let nexthops = try socket.dump(.dumpNexthops()).compactMap { m -> NexthopMessage? in
             if case .nexthop(let n) = m.body { return n } else { return nil }
         }
+        for n in nexthops where !state.isOurs(n) {
+            if let k = KernelNexthop(n) { eventSink.yield(.nexthopChanged(k)) }
+        }
         var routes: [RouteSummary] = []
         for family in [AddressFamily.inet, .inet6] {
             let dump = NetlinkMessage.dumpRoutes(family: family, protocol: configuration.routeProtocol, table: configuration.table)
@@ -382,9 +395,17 @@ public actor FIBWriter {
                         eventSink.yield(deleted ? .routeRemoved(k) : .routeChanged(k))
                     }
                 case (.deleteNexthop, .nexthop(let n)):
-                    if state.isOurs(n), let id = n.id, state.objectDeletedByOthers(id) { repairs += 1 }
+                    if state.isOurs(n) {
+                        if let id = n.id, state.objectDeletedByOthers(id) { repairs += 1 }
+                    } else if let id = n.id {
+                        eventSink.yield(.nexthopRemoved(id: id))
+                    }
                 case (.newNexthop, .nexthop(let n)):
-                    if state.isOurs(n) { state.objectChangedByOthers(n) }
+                    if state.isOurs(n) {
+                        state.objectChangedByOthers(n)
+                    } else if let k = KernelNexthop(n) {
+                        eventSink.yield(.nexthopChanged(k))
+                    }
                 default:
                     break
                 }
