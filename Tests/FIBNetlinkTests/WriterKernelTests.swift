@@ -54,15 +54,21 @@ struct WriterKernelTests {
                                                                 FIBNextHop(gateway: llB, interfaceIndex: b, weight: 3)])),
             .add(.blackhole(p("10.5.0.0/24"))),
             .add(.unreachable(p("2001:db8:5::/64"))),
+            // Directly connected (device only), IPv4 and IPv6: separate objects per family.
+            .add(FIBRoute(prefix: p("10.6.0.0/24"), nextHops: [FIBNextHop(gateway: nil, interfaceIndex: a)])),
+            .add(FIBRoute(prefix: p("2001:db8:6::/64"), nextHops: [FIBNextHop(gateway: nil, interfaceIndex: a)])),
         ])
-        #expect(result.failures.isEmpty)
-        #expect(result.accepted == 7)
+        #expect(result.failures.isEmpty, "\(result.failures)")
+        #expect(result.accepted == 9)
 
         let v4 = try kernelRoutes(lab), v6 = try kernelRoutes(lab, v6: true)
         let nh = try kernelNexthops(lab)
         // One object per (gateway, interface), one group per distinct set: the order of next hops
         // does not matter, and IPv4 and IPv6 routes share the objects.
-        #expect(nh.count == 4, "\(nh)")
+        #expect(nh.count == 6, "\(nh)")
+        #expect(nh.values.filter { $0 == "via - dev fb-a" }.count == 2)
+        #expect(try lab.ip("route", "get", "10.6.0.9").contains("dev fb-a"))
+        #expect(try lab.ip("-6", "route", "get", "2001:db8:6::9").contains("dev fb-a"))
         #expect(v4["10.1.0.0/24"] == v4["10.2.0.0/24"])
         #expect(v6["2001:db8:1::/64"] == v4["10.1.0.0/24"])
         #expect(v4["10.4.0.0/24"] != v4["10.1.0.0/24"])
@@ -78,14 +84,15 @@ struct WriterKernelTests {
 
         // The snapshot says the same.
         let snap = await writer.snapshot()
-        #expect(snap.totalRoutes == 7)
+        #expect(snap.totalRoutes == 9)
         #expect(snap.routes.allSatisfy { $0.installed })
-        #expect(snap.nexthopObjects.count == 4)
+        #expect(snap.nexthopObjects.count == 6)
         #expect(snap.routes.first { $0.prefix == p("10.4.0.0/24") }?.nextHops.map(\.weight) == [1, 3])
 
         // Deleting everything leaves nothing of ours: no routes, no nexthop objects.
         await writer.apply(result.accepted > 0 ? [p("10.1.0.0/24"), p("10.2.0.0/24"), p("2001:db8:1::/64"), p("10.3.0.0/24"),
-                                                  p("10.4.0.0/24"), p("10.5.0.0/24"), p("2001:db8:5::/64")].map(FIBChange.delete) : [])
+                                                  p("10.4.0.0/24"), p("10.5.0.0/24"), p("2001:db8:5::/64"),
+                                                  p("10.6.0.0/24"), p("2001:db8:6::/64")].map(FIBChange.delete) : [])
         #expect(try kernelRoutes(lab).isEmpty)
         #expect(try kernelRoutes(lab, v6: true).isEmpty)
         #expect(try kernelNexthops(lab).isEmpty)

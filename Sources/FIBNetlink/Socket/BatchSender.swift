@@ -38,6 +38,7 @@ final class BatchSender: @unchecked Sendable {
     private var inFlight = 0
     private var thread = pthread_t()
     private var started = false
+    private var stopping = false
 
     init(socket: NetlinkSocket, maxInFlight: Int = 4) {
         self.socket = socket
@@ -57,6 +58,15 @@ final class BatchSender: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
     }
 
+    /// Lets the thread finish what is queued and exit (it then drops its reference, and with it
+    /// the socket, which matters: an open socket keeps its network namespace alive).
+    func stop() {
+        pthread_mutex_lock(&mutex)
+        stopping = true
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+    }
+
     /// Waits until every submitted batch has been answered; returns their outcomes in order.
     func waitAll() -> [Outcome] {
         pthread_mutex_lock(&mutex)
@@ -68,9 +78,9 @@ final class BatchSender: @unchecked Sendable {
     }
 
     private func startIfNeeded() {
-        guard !started else { return }
+        guard !started, !stopping else { return }
         started = true
-        // The thread keeps a reference for its whole life: the sender lives as long as its writer's process.
+        // The thread keeps a reference until `stop()`.
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { arg in
             guard let arg else { return nil }
@@ -88,7 +98,11 @@ final class BatchSender: @unchecked Sendable {
     private func run() {
         while true {
             pthread_mutex_lock(&mutex)
-            while queue.isEmpty { pthread_cond_wait(&changed, &mutex) }
+            while queue.isEmpty && !stopping { pthread_cond_wait(&changed, &mutex) }
+            if queue.isEmpty {
+                pthread_mutex_unlock(&mutex)
+                return
+            }
             let batch = queue.removeFirst()
             pthread_mutex_unlock(&mutex)
             let outcome = send(batch)

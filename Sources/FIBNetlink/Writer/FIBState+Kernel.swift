@@ -14,13 +14,13 @@ extension FIBState {
         let old = links[index]
         links[index] = usable
         guard old != usable else { return }
-        if old == nil && usable { return }
         var touched: [UInt32] = []
         for (id, nh) in nexthops where nh.key.interfaceIndex == index {
             touched.append(id)
             if !config.useNexthopObjects { continue }
             if usable {
-                if nh.refs > 0 || nh.adopted {
+                // Also when the link is new to us (created after a next hop on it failed).
+                if (nh.refs > 0 || nh.adopted) && !nh.present {
                     nexthops[id]?.waitingForLink = false
                     dirtyObjects.insert(id)
                 }

@@ -100,8 +100,16 @@ public actor FIBWriter {
         }
     }
 
-    /// Stops monitoring and timers. Routes stay in the kernel (a restart adopts them).
+    deinit {
+        monitor?.stop()
+        sender.stop()
+    }
+
+    /// Stops monitoring and timers and closes the sockets once idle. Routes stay in the kernel
+    /// (a restart adopts them). The writer cannot be used afterwards.
     public func stop() {
+        drain()
+        sender.stop()
         monitor?.stop()
         monitor = nil
         monitorTask?.cancel()
