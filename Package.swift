@@ -77,6 +77,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The route generator and kernel route counter used by bench/compare.sh.
+        .executableTarget(name: "routegen", swiftSettings: strict),
+
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "BGPTests", dependencies: ["BGP", "NetAddress", "Capture"], resources: []),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "NetAddress"]),

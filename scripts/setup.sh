@@ -2,7 +2,7 @@
 # Installs every package the build and the tests need on Debian 12 (run as root).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(libbsd-dev iproute2 tshark tcpdump frr bird2 gobgpd strace jq iputils-ping procps psmisc)
+pkgs=(libbsd-dev iproute2 tshark tcpdump frr bird2 gobgpd strace jq bc iputils-ping procps psmisc)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,11 +1,19 @@
-// bgpbench: release-mode benchmarks (`swift build -c release`). One file per benchmark; this
-// file only dispatches on the first argument.
+// bgpbench: release-mode benchmarks (`swift build -c release`). `bgpbench <name> [options]`;
+// each benchmark lives in its own file and reports its figures on stdout. Keep this file a
+// dispatcher only.
+#if canImport(Glibc)
 import Glibc
+#endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
-case "fib": await FIBBench.run(Array(arguments.dropFirst()))
+case "decode":
+    runDecodeBench(args: Array(arguments.dropFirst()))
+case "rib":
+    RIBBench.run(Array(arguments.dropFirst()))
+case "fib":
+    await FIBBench.run(Array(arguments.dropFirst()))
 default:
-    print("usage: bgpbench fib [--routes N]")
+    print("usage: bgpbench decode [--prefixes N] [--passes N] | rib [--prefixes N] [--per-update K] [--export] | fib [--routes N]")
     exit(2)
 }

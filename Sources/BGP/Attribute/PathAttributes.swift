@@ -34,50 +34,139 @@ public enum AttributeFlags {
 ///
 /// Each attribute is kept as on the wire (AS_PATH and AS4_PATH both, 2- or 4-octet as received),
 /// so an UPDATE re-encodes byte for byte; `effectiveASPath` gives the RFC 6793 merge.
-public struct PathAttributes: Hashable, Sendable {
-    public var origin: Origin?
-    public var asPath: ASPath?
+///
+/// A value type with copy-on-write storage: copying one (into an UPDATE, a RIB entry, an export
+/// queue) retains one reference instead of a dozen arrays, and two copies of the same decoded set
+/// compare equal by identity first. (`@unchecked Sendable`: the storage is only ever mutated
+/// through a uniquely referenced value.)
+public struct PathAttributes: Hashable, @unchecked Sendable {
+    @usableFromInline var storage: PathAttributesStorage
+
+    /// No attributes; one shared storage, so building it allocates nothing.
+    public static let empty = PathAttributes()
+
+    /// Wraps storage the decoder filled in.
+    @inlinable init(storage: PathAttributesStorage) { self.storage = storage }
+    public var origin: Origin? {
+        @inlinable get { storage.fields.pointee.origin }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.origin }
+        @inlinable set { uniqueStorage().fields.pointee.origin = newValue }
+    }
+    public var asPath: ASPath? {
+        @inlinable get { storage.fields.pointee.asPath }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.asPath }
+        @inlinable set { uniqueStorage().fields.pointee.asPath = newValue }
+    }
     /// NEXT_HOP (attribute 3), for IPv4 NLRI in the NLRI field.
-    public var nextHop: IPv4Address?
-    public var med: UInt32?
-    public var localPref: UInt32?
-    public var atomicAggregate: Bool
-    public var aggregator: Aggregator?
-    public var communities: [Community]?
-    public var originatorID: IPv4Address?
-    public var clusterList: [IPv4Address]?
-    public var extendedCommunities: [ExtendedCommunity]?
-    public var as4Path: ASPath?
-    public var as4Aggregator: Aggregator?
-    public var pmsiTunnel: PMSITunnel?
-    public var largeCommunities: [LargeCommunity]?
+    public var nextHop: IPv4Address? {
+        @inlinable get { storage.fields.pointee.nextHop }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.nextHop }
+        @inlinable set { uniqueStorage().fields.pointee.nextHop = newValue }
+    }
+    /// MULTI_EXIT_DISC (attribute 4).
+    public var med: UInt32? {
+        @inlinable get { storage.fields.pointee.med }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.med }
+        @inlinable set { uniqueStorage().fields.pointee.med = newValue }
+    }
+    /// LOCAL_PREF (attribute 5).
+    public var localPref: UInt32? {
+        @inlinable get { storage.fields.pointee.localPref }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.localPref }
+        @inlinable set { uniqueStorage().fields.pointee.localPref = newValue }
+    }
+    /// ATOMIC_AGGREGATE (attribute 6) is present.
+    public var atomicAggregate: Bool {
+        @inlinable get { storage.fields.pointee.atomicAggregate }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.atomicAggregate }
+        @inlinable set { uniqueStorage().fields.pointee.atomicAggregate = newValue }
+    }
+    /// AGGREGATOR (attribute 7), with a 2-octet AS on 2-octet sessions (see `effectiveAggregator`).
+    public var aggregator: Aggregator? {
+        @inlinable get { storage.fields.pointee.aggregator }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.aggregator }
+        @inlinable set { uniqueStorage().fields.pointee.aggregator = newValue }
+    }
+    /// COMMUNITIES (attribute 8), in wire order.
+    public var communities: [Community]? {
+        @inlinable get { storage.fields.pointee.communities }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.communities }
+        @inlinable set { uniqueStorage().fields.pointee.communities = newValue }
+    }
+    /// ORIGINATOR_ID (attribute 9).
+    public var originatorID: IPv4Address? {
+        @inlinable get { storage.fields.pointee.originatorID }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.originatorID }
+        @inlinable set { uniqueStorage().fields.pointee.originatorID = newValue }
+    }
+    /// CLUSTER_LIST (attribute 10).
+    public var clusterList: [IPv4Address]? {
+        @inlinable get { storage.fields.pointee.clusterList }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.clusterList }
+        @inlinable set { uniqueStorage().fields.pointee.clusterList = newValue }
+    }
+    /// EXTENDED_COMMUNITIES (attribute 16), in wire order.
+    public var extendedCommunities: [ExtendedCommunity]? {
+        @inlinable get { storage.fields.pointee.extendedCommunities }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.extendedCommunities }
+        @inlinable set { uniqueStorage().fields.pointee.extendedCommunities = newValue }
+    }
+    /// AS4_PATH (attribute 17), only as received on a 2-octet AS session.
+    public var as4Path: ASPath? {
+        @inlinable get { storage.fields.pointee.as4Path }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.as4Path }
+        @inlinable set { uniqueStorage().fields.pointee.as4Path = newValue }
+    }
+    /// AS4_AGGREGATOR (attribute 18), only as received on a 2-octet AS session.
+    public var as4Aggregator: Aggregator? {
+        @inlinable get { storage.fields.pointee.as4Aggregator }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.as4Aggregator }
+        @inlinable set { uniqueStorage().fields.pointee.as4Aggregator = newValue }
+    }
+    /// PMSI_TUNNEL (attribute 22).
+    public var pmsiTunnel: PMSITunnel? {
+        @inlinable get { storage.fields.pointee.pmsiTunnel }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.pmsiTunnel }
+        @inlinable set { uniqueStorage().fields.pointee.pmsiTunnel = newValue }
+    }
+    /// LARGE_COMMUNITY (attribute 32), in wire order.
+    public var largeCommunities: [LargeCommunity]? {
+        @inlinable get { storage.fields.pointee.largeCommunities }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.largeCommunities }
+        @inlinable set { uniqueStorage().fields.pointee.largeCommunities = newValue }
+    }
     /// Attributes without a typed field here (unknown codes, and known ones of families we do not
     /// interpret), in wire order, with their flags as received.
-    public var other: [RawAttribute]
+    public var other: [RawAttribute] {
+        @inlinable get { storage.fields.pointee.other }
+        @inlinable _modify { yield &uniqueStorage().fields.pointee.other }
+        @inlinable set { uniqueStorage().fields.pointee.other = newValue }
+    }
 
-    public init(origin: Origin? = nil, asPath: ASPath? = nil, nextHop: IPv4Address? = nil,
-                med: UInt32? = nil, localPref: UInt32? = nil, atomicAggregate: Bool = false,
-                aggregator: Aggregator? = nil, communities: [Community]? = nil,
-                originatorID: IPv4Address? = nil, clusterList: [IPv4Address]? = nil,
-                extendedCommunities: [ExtendedCommunity]? = nil, as4Path: ASPath? = nil,
-                as4Aggregator: Aggregator? = nil, pmsiTunnel: PMSITunnel? = nil,
-                largeCommunities: [LargeCommunity]? = nil, other: [RawAttribute] = []) {
-        self.origin = origin
-        self.asPath = asPath
-        self.nextHop = nextHop
-        self.med = med
-        self.localPref = localPref
-        self.atomicAggregate = atomicAggregate
-        self.aggregator = aggregator
-        self.communities = communities
-        self.originatorID = originatorID
-        self.clusterList = clusterList
-        self.extendedCommunities = extendedCommunities
-        self.as4Path = as4Path
-        self.as4Aggregator = as4Aggregator
-        self.pmsiTunnel = pmsiTunnel
-        self.largeCommunities = largeCommunities
-        self.other = other
+    public init(origin: Origin? = nil,
+                asPath: ASPath? = nil,
+                nextHop: IPv4Address? = nil,
+                med: UInt32? = nil,
+                localPref: UInt32? = nil,
+                atomicAggregate: Bool = false,
+                aggregator: Aggregator? = nil,
+                communities: [Community]? = nil,
+                originatorID: IPv4Address? = nil,
+                clusterList: [IPv4Address]? = nil,
+                extendedCommunities: [ExtendedCommunity]? = nil,
+                as4Path: ASPath? = nil,
+                as4Aggregator: Aggregator? = nil,
+                pmsiTunnel: PMSITunnel? = nil,
+                largeCommunities: [LargeCommunity]? = nil,
+                other: [RawAttribute] = []) {
+        storage = PathAttributesStorage.make(PathAttributesFields(
+            origin: origin, asPath: asPath, nextHop: nextHop, med: med, localPref: localPref, atomicAggregate: atomicAggregate, aggregator: aggregator, communities: communities, originatorID: originatorID, clusterList: clusterList, extendedCommunities: extendedCommunities, as4Path: as4Path, as4Aggregator: as4Aggregator, pmsiTunnel: pmsiTunnel, largeCommunities: largeCommunities, other: other))
+    }
+
+    /// The storage, copied first if another value shares it.
+    @inlinable mutating func uniqueStorage() -> PathAttributesStorage {
+        if !isKnownUniquelyReferenced(&storage) { storage = PathAttributesStorage.make(storage.fields.pointee) }
+        return storage
     }
 
     /// True when no attribute is present.
@@ -87,6 +176,12 @@ public struct PathAttributes: Hashable, Sendable {
             && clusterList == nil && extendedCommunities == nil && as4Path == nil
             && as4Aggregator == nil && pmsiTunnel == nil && largeCommunities == nil && other.isEmpty
     }
+
+    public static func == (a: PathAttributes, b: PathAttributes) -> Bool {
+        a.storage === b.storage || a.storage.fields.pointee == b.storage.fields.pointee
+    }
+
+    public func hash(into h: inout Hasher) { storage.fields.pointee.hash(into: &h) }
 }
 
 /// ORIGIN (attribute 1).

@@ -46,6 +46,10 @@ public struct CodecContext: Hashable, Sendable {
     /// Reading captures without their OPEN uses `.permissive` instead.
     public static let initial = CodecContext(fourOctetAS: false)
 
+    /// For reading captures whose OPENs are not at hand: 4-octet AS and extended messages (what
+    /// FRR, BIRD and GoBGP negotiate with each other), no ADD-PATH.
+    public static let permissive = CodecContext(fourOctetAS: true, extendedMessage: true)
+
     /// The largest message the peer may send us, and we it.
     public var maxMessageLength: Int { extendedMessage ? 65535 : 4096 }
 

@@ -81,9 +81,82 @@ public struct UpdateMessage: Hashable, Sendable {
 
 /// The wire order and flags of an UPDATE's attributes (codes with their flag octets), including
 /// MP_REACH_NLRI and MP_UNREACH_NLRI at their positions.
+///
+/// Every decoded UPDATE carries one, so up to 16 entries are stored inline (no allocation); a
+/// longer layout falls back to an array.
 public struct AttributeLayout: Hashable, Sendable {
-    public var entries: [Entry]
-    public init(entries: [Entry] = []) { self.entries = entries }
+    /// Entries 0-15, 16 bits each (code << 8 | flags), when `count <= 16`.
+    private var packed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// The number of entries.
+    public private(set) var count: Int = 0
+    /// All entries, when there are more than 16.
+    private var overflow: [Entry] = []
+
+    private static let inlineCapacity = 16
+
+    /// An empty layout (an UPDATE built locally).
+    @inline(__always)
+    public init() {}
+
+    public init(entries: [Entry]) {
+        for e in entries { append(e) }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The entries in wire order.
+    public var entries: [Entry] {
+        get {
+            if count > Self.inlineCapacity { return overflow }
+            return (0..<count).map { self[$0] }
+        }
+        set { self = AttributeLayout(entries: newValue) }
+    }
+
+    /// The entry at `index` (0 ..< count).
+    @inline(__always)
+    public subscript(index: Int) -> Entry {
+        if count > Self.inlineCapacity { return overflow[index] }
+        let word: UInt64
+        switch index >> 2 {
+        case 0: word = packed.0
+        case 1: word = packed.1
+        case 2: word = packed.2
+        default: word = packed.3
+        }
+        let bits = UInt16(truncatingIfNeeded: word >> (UInt64(index & 3) * 16))
+        return Entry(code: UInt8(truncatingIfNeeded: bits >> 8), flags: UInt8(truncatingIfNeeded: bits))
+    }
+
+    /// Adds an entry at the end.
+    @inline(__always)
+    public mutating func append(_ e: Entry) {
+        if count < Self.inlineCapacity {
+            let bits = UInt64(UInt16(e.code) << 8 | UInt16(e.flags)) << (UInt64(count & 3) * 16)
+            switch count >> 2 {
+            case 0: packed.0 |= bits
+            case 1: packed.1 |= bits
+            case 2: packed.2 |= bits
+            default: packed.3 |= bits
+            }
+        } else {
+            if count == Self.inlineCapacity {
+                overflow = (0..<count).map { self[$0] }
+                packed = (0, 0, 0, 0)
+            }
+            overflow.append(e)
+        }
+        count += 1
+    }
+
+    public static func == (a: AttributeLayout, b: AttributeLayout) -> Bool {
+        a.count == b.count && a.packed == b.packed && a.overflow == b.overflow
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(count); h.combine(packed.0); h.combine(packed.1); h.combine(packed.2); h.combine(packed.3)
+        h.combine(overflow)
+    }
 
     public struct Entry: Hashable, Sendable {
         public var code: UInt8

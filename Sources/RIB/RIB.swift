@@ -1,2 +1,0 @@
-// RIB
-import BGP
