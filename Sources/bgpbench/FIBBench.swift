@@ -168,8 +168,10 @@ enum FIBBench {
             var config = FIBConfiguration(namespace: lab.ns)
             config.staleRouteTimeout = nil
             if CommandLine.arguments.contains("--no-monitor") { config.monitor = false }
+            if CommandLine.arguments.contains("--no-pipeline") { config.pipelineBatches = false }
             config.nexthopCompatMode = ProcessInfo.compatMode == "1"
-            let writer = try FIBWriter(configuration: config)
+            var first: FIBWriter? = try FIBWriter(configuration: config)
+            guard let writer = first else { return Timing(wall: .nan, cpu: .nan) }
             try await writer.start()
             await writer.converged()
             let probe = try NetlinkSocket(namespace: lab.ns)
@@ -179,11 +181,13 @@ enum FIBBench {
             }
             let hops = [FIBNextHop(gateway: llA, interfaceIndex: a), FIBNextHop(gateway: llB, interfaceIndex: b)]
             let changes = prefixes.map { FIBChange.add(FIBRoute(prefix: $0, nextHops: hops)) }
+            let rssBefore = currentRSSKiB()
             let t = Clock.start()
             let result = await writer.apply(changes)
             var timing = t.stop()
             let stats = await writer.counters
-            timing.note = "\(stats.messagesSent) messages in \(stats.batchesSent) sendmsg, \(result.failures.count) failures"
+            let grown = (currentRSSKiB() - rssBefore) / 1024
+            timing.note = "\(stats.messagesSent) messages in \(stats.batchesSent) sendmsg, \(result.failures.count) failures, RSS +\(grown) MiB"
             check(lab, expected: prefixes.count)
             guard failover else {
                 await writer.stop()
@@ -193,6 +197,8 @@ enum FIBBench {
             // Restart: a second writer adopts the million routes (what bgpd does after a crash
             // or upgrade), the RIB hands it the same routes, it converges.
             await writer.stop()
+            first = nil   // free its model before the next writer builds one
+            _ = first
             let tStart = Clock.start()
             let second = try FIBWriter(configuration: config)
             try await second.start()
@@ -372,7 +378,9 @@ enum FIBBench {
         defer { pclose(f) }
         var out = ""
         var buf = [CChar](repeating: 0, count: 4096)
-        while fgets(&buf, Int32(buf.count), f) != nil { out += String(cString: buf) }
+        while fgets(&buf, Int32(buf.count), f) != nil {
+            out += String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
         return out
     }
 
@@ -380,6 +388,19 @@ enum FIBBench {
         var u = utsname()
         uname(&u)
         return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// Resident memory now (/proc/self/statm, pages).
+    static func currentRSSKiB() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var size = 0, resident = 0
+        withUnsafeMutablePointer(to: &size) { sp in
+            withUnsafeMutablePointer(to: &resident) { rp in
+                _ = withVaList([sp, rp]) { vfscanf(f, "%ld %ld", $0) }
+            }
+        }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
     }
 
     static func peakRSSKiB() -> Int {

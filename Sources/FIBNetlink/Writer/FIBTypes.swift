@@ -88,6 +88,9 @@ public struct FIBConfiguration: Sendable {
     public var staleRouteTimeout: Duration? = .seconds(300)
     /// Bytes of requests per sendmsg(2).
     public var batchBytes = 256 << 10
+    /// Encode the next batch of routes while the kernel processes the previous one (on the
+    /// sender thread). Off: each batch is sent and answered before the next is encoded.
+    public var pipelineBatches = true
     /// Watch links, addresses, neighbours, routes and nexthops (needed for fast failover).
     public var monitor = true
     /// Set net.ipv{4,6}.fib_notify_on_flag_change = 1 so the kernel reports offload flag changes.

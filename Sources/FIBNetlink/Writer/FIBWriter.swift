@@ -268,7 +268,7 @@ public actor FIBWriter {
             sender.submit(BatchSender.Batch(bytes: encoder.bytes, base: base, count: count, tag: nextTag))
             start = end
         }
-        if wait { drain() }
+        if wait || !configuration.pipelineBatches { drain() }
     }
 
     /// Waits for every batch sent and records the results.
