@@ -51,6 +51,12 @@ final class BatchSender: @unchecked Sendable {
     func submit(_ batch: Batch) {
         startIfNeeded()
         pthread_mutex_lock(&mutex)
+        if stopping {
+            // After stop() nothing is sent; the batch fails as a whole.
+            outcomes.append(Outcome(tag: batch.tag, errors: [:], failure: NetlinkSocketError("send after stop", errno: EBADF)))
+            pthread_mutex_unlock(&mutex)
+            return
+        }
         while inFlight >= maxInFlight { pthread_cond_wait(&changed, &mutex) }
         queue.append(batch)
         inFlight += 1
