@@ -12,9 +12,16 @@ import Testing
 enum Lab {
     static let isCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false
 
-    /// Root and a working `ip netns` (checked once).
+    /// Root and a working `ip netns` (checked once). Also removes labs left by test runs that
+    /// died before they could clean up (their pid, in the name, no longer exists).
     static let available: Bool = {
         guard getuid() == 0 else { return false }
+        for line in ((try? run("ip", "netns", "list")) ?? "").split(separator: "\n") {
+            guard let name = line.split(separator: " ").first, name.hasPrefix("fb-") else { continue }
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let pid = Int32(parts[2].hasSuffix("p") ? parts[2].dropLast() : parts[2]) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { _ = try? run("ip", "netns", "del", String(name)) }
+        }
         let probe = "fb-probe-\(getpid())"
         defer { _ = try? run("ip", "netns", "del", probe) }
         return (try? run("ip", "netns", "add", probe)) != nil

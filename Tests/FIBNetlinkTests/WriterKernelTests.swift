@@ -65,28 +65,34 @@ struct WriterKernelTests {
         let nh = try kernelNexthops(lab)
         // One object per (gateway, interface), one group per distinct set: the order of next hops
         // does not matter, and IPv4 and IPv6 routes share the objects.
-        #expect(nh.count == 6, "\(nh)")
+        // 4 next hops (2 link-local, device-only for IPv4 and for IPv6) and 5 groups: every
+        // route points at a group, singletons included, so its set can change in place.
+        #expect(nh.count == 9, "\(nh)")
         #expect(nh.values.filter { $0 == "via - dev fb-a" }.count == 2)
         #expect(try lab.ip("route", "get", "10.6.0.9").contains("dev fb-a"))
         #expect(try lab.ip("-6", "route", "get", "2001:db8:6::9").contains("dev fb-a"))
         #expect(v4["10.1.0.0/24"] == v4["10.2.0.0/24"])
         #expect(v6["2001:db8:1::/64"] == v4["10.1.0.0/24"])
         #expect(v4["10.4.0.0/24"] != v4["10.1.0.0/24"])
-        #expect(nh.values.filter { $0.hasPrefix("group") }.sorted().map { $0.split(separator: " ")[1].split(separator: "/").map { $0.split(separator: ",")[1] } }
-                == [["1", "1"], ["1", "3"]])
+        let groupWeights: [String] = nh.values.filter { $0.hasPrefix("group") && $0.contains("/") }.map { line in
+            let members = line.split(separator: " ")[1].split(separator: "/")
+            return members.map { String($0.split(separator: ",")[1]) }.joined(separator: ",")
+        }
+        #expect(groupWeights.sorted() == ["1,1", "1,3"])
         #expect(v4["10.5.0.0/24"] == "blackhole")
         #expect(v6["2001:db8:5::/64"] == "unreachable")
         // IPv4 forwarded via the IPv6 link-local next hop (RTA_VIA in the kernel's answer).
         let get = try lab.ip("route", "get", "10.3.0.1")
         #expect(get.contains("via inet6 \(llA)") && get.contains("dev fb-a"), "\(get)")
         let nhid3 = try #require(v4["10.3.0.0/24"]).split(separator: " ").last.flatMap { Int($0) }
-        #expect(nh[nhid3 ?? 0] == "via \(llA) dev fb-a")
+        let member = nh[nhid3 ?? 0]?.split(separator: " ").last?.split(separator: ",").first.flatMap { Int($0) }
+        #expect(nh[member ?? 0] == "via \(llA) dev fb-a")
 
         // The snapshot says the same.
         let snap = await writer.snapshot()
         #expect(snap.totalRoutes == 9)
         #expect(snap.routes.allSatisfy { $0.installed })
-        #expect(snap.nexthopObjects.count == 6)
+        #expect(snap.nexthopObjects.count == 9)
         #expect(snap.routes.first { $0.prefix == p("10.4.0.0/24") }?.nextHops.map(\.weight) == [1, 3])
 
         // Deleting everything leaves nothing of ours: no routes, no nexthop objects.
@@ -119,13 +125,14 @@ struct WriterKernelTests {
         let routes = try kernelRoutes(lab)
         let nh = try kernelNexthops(lab)
         #expect(routes.count == 10_000)
-        #expect(nh.count == 4)   // fe80 a, fe80 b, 10.0.1.2, the group
-        let groupID = try #require(nh.first { $0.value.hasPrefix("group") }?.key)
-        let singleID = try #require(nh.first { $0.value == "via 10.0.1.2 dev fb-b" }?.key)
+        #expect(nh.count == 5)   // fe80 a, fe80 b, 10.0.1.2, the ECMP group, the group of 10.0.1.2 alone
+        let groupID = try #require(nh.first { $0.value.hasPrefix("group") && $0.value.contains("/") }?.key)
+        let memberID = try #require(nh.first { $0.value == "via 10.0.1.2 dev fb-b" }?.key)
+        let singleID = try #require(nh.first { $0.value == "group \(memberID),1" }?.key)
         #expect(Set(routes.keys) == Set(want.keys))
         #expect(routes.allSatisfy { $0.value == "nhid \(want[$0.key] == true ? groupID : singleID)" })
         let stats = await writer.counters
-        #expect(stats.messagesSent == 10_004)
+        #expect(stats.messagesSent == 10_005)
         #expect(stats.batchesSent < 30)
 
         await writer.apply(want.keys.map { .delete(IPPrefix($0)!) })
@@ -147,7 +154,7 @@ struct WriterKernelTests {
         }
         changes.append(.add(FIBRoute(prefix: p("10.9.0.0/24"), nextHops: [ecmp[1]])))   // only via fb-b
         #expect(await writer.apply(changes).failures.isEmpty)
-        let groupID = try #require(try kernelNexthops(lab).first { $0.value.hasPrefix("group") }?.key)
+        let groupID = try #require(try kernelNexthops(lab).first { $0.value.hasPrefix("group") && $0.value.contains("/") }?.key)
         let before = await writer.counters.messagesSent
 
         if how == "carrier" { try lab.setPeer("fb-b", up: false) } else { try lab.ip("link", "set", "fb-b", "down") }
@@ -168,6 +175,37 @@ struct WriterKernelTests {
         #expect(try kernelRoutes(lab).count == 201)
         let grow = await writer.counters.messagesSent - before - shrink
         #expect(grow <= 4, "link up cost \(grow) messages")
+        await writer.stop()
+    }
+
+    @Test func whenAllRoutesOfAGroupMoveTheGroupChangesInPlace() async throws {
+        let lab = try NetnsLab("w9")
+        defer { lab.close() }
+        let a = try #require(lab.index["fb-a"]), b = try #require(lab.index["fb-b"])
+        let writer = try lab.writer()
+        try await writer.start()
+        let hopA = FIBNextHop(gateway: llA, interfaceIndex: a), hopB = FIBNextHop(gateway: llB, interfaceIndex: b)
+        let prefixes = (0..<300).map { IPPrefix.v4(IPv4Prefix(address: IPv4Address(0x0A64_0000 + UInt32($0) << 8), length: 24)!) }
+        await writer.apply(prefixes.map { .add(FIBRoute(prefix: $0, nextHops: [hopA, hopB])) })
+        let before = try kernelRoutes(lab)
+        let group = try #require(Set(before.values).first)
+        #expect(Set(before.values).count == 1)
+
+        // The peer behind B goes away: the RIB moves every route to {A} in one batch. The group
+        // keeps its id and loses B: 2 messages (group replace, B's object deleted), no route message.
+        var sent = await writer.counters.messagesSent
+        await writer.apply(prefixes.map { .replace(FIBRoute(prefix: $0, nextHops: [hopA])) })
+        #expect(await writer.counters.messagesSent - sent == 2)
+        #expect(try kernelRoutes(lab) == before)
+        #expect(try kernelNexthops(lab).count == 2)   // A and the group, now of one member
+        #expect(try lab.ip("route", "get", "10.100.5.1").contains("dev fb-a"))
+
+        // And back: the single next hop grows into ECMP under the same id (FRR PR #22111).
+        sent = await writer.counters.messagesSent
+        await writer.apply(prefixes.map { .replace(FIBRoute(prefix: $0, nextHops: [hopA, hopB])) })
+        #expect(await writer.counters.messagesSent - sent == 2)
+        #expect(try kernelRoutes(lab) == before)
+        #expect(try kernelNexthops(lab)[Int(group.split(separator: " ")[1]) ?? 0]?.contains("/") == true)
         await writer.stop()
     }
 
@@ -217,7 +255,7 @@ struct WriterKernelTests {
             .add(FIBRoute(prefix: .v4(IPv4Prefix(address: IPv4Address(0x0A64_0000 + UInt32(i) << 8), length: 24)!), nextHops: ecmp))
         } + [.add(FIBRoute(prefix: p("2001:db8:7::/64"), nextHops: [ecmp[0]]))])
         let before = try kernelNexthops(lab)
-        #expect(before.count == 3)
+        #expect(before.count == 4)   // two next hops, the group, the IPv6 route's singleton group
 
         // FRR #23295: the kernel deletes our groups and the routes using them; we must notice and repair.
         try lab.ip("nexthop", "flush")

@@ -128,23 +128,18 @@ public actor FIBWriter {
             if case .add(let r) = change { if r.prefix.isV4 { v4 += 1 } else { v6 += 1 } }
         }
         state.routes.reserve(v4: v4, v6: v6)
-        // Slices bound the memory of planned operations and let the kernel start early.
-        var index = 0
-        while index < changes.count {
-            let end = min(changes.count, index + 65536)
-            for change in changes[index..<end] {
-                switch change {
-                case .add(let r), .replace(let r):
-                    if let f = state.set(r) { report(f) } else { accepted += 1 }
-                case .delete(let p):
-                    state.remove(p)
-                    accepted += 1
-                }
+        // The whole batch first: whether every route of a group moves (so the group can change
+        // in place) is only known at the end.
+        for change in changes {
+            switch change {
+            case .add(let r), .replace(let r):
+                if let f = state.set(r) { report(f) } else { accepted += 1 }
+            case .delete(let p):
+                state.remove(p)
+                accepted += 1
             }
-            index = end
-            sync(collectGarbage: index == changes.count)
         }
-        if changes.isEmpty { sync() }
+        sync()
         let result = FIBBatchResult(accepted: accepted, failures: batchFailures)
         batchFailures = []
         return result
@@ -190,27 +185,23 @@ public actor FIBWriter {
 
     // MARK: sync
 
-    /// Runs plans until the model has nothing left to send. Unused objects are deleted only when
-    /// `collectGarbage` (not between the slices of one big batch, which may use them again).
-    private func sync(collectGarbage: Bool = true) {
+    /// Runs plans until the model has nothing left to send.
+    private func sync() {
         var rounds = 0
         repeat {
+            state.applyMigrations()
             execute(state.planNexthops())
             execute(state.planGroups())
             state.scanRoutes()
             execute(state.takeDirectOps(), wait: false)
             repeat { execute(state.planRoutes(limit: 16384), wait: false) } while !state.dirtyRoutes.isEmpty
-            // Between the slices of a big batch the kernel keeps working while the next slice is planned.
-            if collectGarbage { drain() }
-            if collectGarbage {
-                execute(state.planGarbageGroups())
-                execute(state.planGarbageNexthops())
-            }
+            drain()
+            execute(state.planGarbageGroups())
+            execute(state.planGarbageNexthops())
             for f in state.pendingFailures { report(f) }
             state.pendingFailures = []
             rounds += 1
         } while state.hasWork && rounds < 8
-        guard collectGarbage else { return }
         if needsResync {
             needsResync = false
             resync(reason: "kernel dropped netlink messages (ENOBUFS)")
