@@ -4,7 +4,9 @@ import NetAddress
 //
 // For every prefix it holds what we want (`want`) and what we believe the kernel has (`have`).
 // Next hops are shared kernel objects: one nexthop object per (gateway, interface), one group per
-// distinct set of members with weights, reference counted by the routes (and groups) using them.
+// distinct set of members with weights (a single next hop too), reference counted by the routes
+// (and groups) using them. Routes point at groups; a group whose routes all move together takes
+// the new members in place (`applyMigrations`).
 // The writer asks the model for operations in dependency order (nexthops, groups, routes, then
 // garbage), sends them, and reports each result back; link events and kernel notifications
 // also come in here. Because it is a plain value, every decision is unit-testable without a kernel.
