@@ -91,6 +91,8 @@ struct FIBState {
     /// Objects that became present / were removed by the kernel since the last route scan.
     var revived: Set<UInt32> = []
     var lost: Set<UInt32> = []
+    /// Objects some route is waiting for (its install was held back because they were missing).
+    var pendingObjects: Set<UInt32> = []
     /// Routes whose last install failed, with why.
     var routeErrors: [IPPrefix: FIBFailure] = [:]
     /// Prefixes to try again after a transient error.
