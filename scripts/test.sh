@@ -6,21 +6,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-echo "== build"
+step() { echo "== $1 (at ${SECONDS}s)"; }
+step build
 swift build --build-tests
 
-echo "== swift test"
+step "swift test"
 swift test --skip-build --parallel
 
 if compgen -G "Tests/interop/*.sh" >/dev/null; then
     for t in Tests/interop/*.sh; do
-        echo "== $t"
+        step "$t"
         bash "$t"
     done
 fi
 
 if [ -x fuzz/run.sh ]; then
-    echo "== fuzz (short run)"
+    step "fuzz (short run)"
     fuzz/run.sh --short
 fi
-echo "== all tests passed"
+echo "== all tests passed in ${SECONDS}s"

@@ -38,6 +38,7 @@ public enum PacketDecoder {
         public static let rawAlt: UInt32 = 12
         public static let raw: UInt32 = 101
         public static let loop: UInt32 = 108
+        public static let ciscoHDLC: UInt32 = 104
         public static let linuxSLL: UInt32 = 113
         public static let ipv4: UInt32 = 228
         public static let ipv6: UInt32 = 229
@@ -56,10 +57,33 @@ public enum PacketDecoder {
         }
     }
 
-    /// The EtherType of the network layer and where it starts.
+    /// The EtherType of the network layer and where it starts. An MPLS label stack is skipped and
+    /// the IP version under it read from the first nibble.
     static func network(_ d: [UInt8], linkType: UInt32) -> (UInt16, Int)? {
+        guard let (type, at) = linkLayer(d, linkType: linkType) else { return nil }
+        guard type == 0x8847 || type == 0x8848 else { return (type, at) }
+        let v = ByteView(bytes: d, bigEndian: true)
+        var off = at
+        while true {
+            guard let s = v.u8(off + 2) else { return nil }
+            off += 4
+            if s & 0x01 != 0 { break }      // bottom of stack
+        }
+        guard let first = v.u8(off) else { return nil }
+        switch first >> 4 {
+        case 4: return (0x0800, off)
+        case 6: return (0x86DD, off)
+        default: return nil
+        }
+    }
+
+    static func linkLayer(_ d: [UInt8], linkType: UInt32) -> (UInt16, Int)? {
         let v = ByteView(bytes: d, bigEndian: true)
         switch linkType {
+        case LinkType.ciscoHDLC:
+            // Address (1), control (1), protocol (2, an EtherType).
+            guard let type = v.u16(2) else { return nil }
+            return (type, 4)
         case LinkType.ethernet:
             var at = 12
             guard var type = v.u16(at) else { return nil }

@@ -110,10 +110,21 @@ public enum TCPReassembler {
     /// when they extend the contiguous data; out-of-order segments wait until the hole before
     /// them is filled, and then become available at the filling segment's time and frame.
     static func assemble(_ d: Direction) -> TCPStream? {
-        let withData = d.segments.filter { !$0.seg.payload.isEmpty }
+        var withData = d.segments.filter { !$0.seg.payload.isEmpty }
         guard !withData.isEmpty else { return nil }
         // The stream starts after the SYN when we saw it, else at the lowest offset seen.
-        let synStart = d.segments.first(where: { $0.seg.isSYN })?.offset
+        var synStart = d.segments.first(where: { $0.seg.isSYN })?.offset
+        // Data on a SYN starts one past the SYN's sequence number (RFC 793). Some replay tools
+        // number it from the SYN's own sequence number instead; the segment after it then starts
+        // exactly where the SYN's data ends counted that way, which tells the two apart.
+        if let i = withData.firstIndex(where: { $0.seg.isSYN }) {
+            let syn = withData[i]
+            let shiftedEnd = syn.offset - 1 + Int64(syn.seg.payload.count)
+            if withData.contains(where: { !$0.seg.isSYN && $0.offset == shiftedEnd }) {
+                withData[i].offset -= 1
+                synStart = withData[i].offset
+            }
+        }
         var cursor = synStart ?? withData.map(\.offset).min() ?? 0
         var data: [UInt8] = []
         var marks: [TCPStream.Mark] = []

@@ -9,11 +9,13 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "decode":
     runDecodeBench(args: Array(arguments.dropFirst()))
+case "session":
+    runSessionBench(args: Array(arguments.dropFirst()))
 case "rib":
     RIBBench.run(Array(arguments.dropFirst()))
 case "fib":
     await FIBBench.run(Array(arguments.dropFirst()))
 default:
-    print("usage: bgpbench decode [--prefixes N] [--passes N] | rib [--prefixes N] [--per-update K] [--export] | fib [--routes N]")
+    print("usage: bgpbench decode [--prefixes N] [--passes N] | session [--prefixes N] [--passes N] | rib [--prefixes N] [--per-update K] [--export] | fib [--routes N]")
     exit(2)
 }

@@ -11,6 +11,9 @@ struct BGPDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bgpd",
         abstract: "swiftbgp: a BGP speaker for routing on the host.",
-        subcommands: [DecodeCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ShowCommand.self, RefreshCommand.self, DecodeCommand.self, ProbeCommand.self]
     )
 }
+
+/// The version of this build.
+let bgpdVersion = "0.1.0"

@@ -238,12 +238,17 @@ import NetAddress
     }
 
     @Test func timerActionsAreCoalescedPerCall() {
-        let s = SessionFixture.peer(65001, Fixture.idA, peerAS: 65002)
+        var s = SessionFixture.peer(65001, Fixture.idA, peerAS: 65002)
         let hold = PeerTimer.session(machine: 1, .hold)
         let ka = PeerTimer.session(machine: 1, .keepalive)
-        let coalesced = s.finish([.startTimer(hold, .seconds(9)), .update(UpdateMessage()), .startTimer(hold, .seconds(9)),
-                                  .startTimer(ka, .seconds(3)), .cancelTimer(ka)])
+        s.timer(hold, .seconds(9))
+        s.timer(ka, .seconds(3))
+        s.timer(hold, .seconds(9))
+        s.timer(ka, nil)
+        let coalesced = s.finish([.update(UpdateMessage())])
         #expect(coalesced == [.update(UpdateMessage()), .startTimer(hold, .seconds(9)), .cancelTimer(ka)])
+        // Drained: the next call starts clean.
+        #expect(s.finish([]) == [])
     }
 }
 
@@ -367,5 +372,23 @@ import NetAddress
         #expect(logsB.contains { $0.contains("OPEN refused: peer AS 65001, expected 65099") })
         #expect(logsA.contains { $0.contains("closed in OpenConfirm: received OPEN Message Error/Bad Peer AS") }, "\(logsA)")
         #expect(net.downs(.a).isEmpty && net.downs(.b).isEmpty)
+    }
+}
+
+@Suite struct SessionStatisticsTests {
+    @Test func countsMessagesAndNotifications() {
+        var net = SessionFixture.pair()
+        net.with(.b) { $0.start() }
+        net.with(.a) { $0.start() }
+        net.with(.a) { $0.sendUpdates([SessionFixture.v6Update("2001:db8:1::/48"), SessionFixture.v6Update("2001:db8:2::/48")]) }
+        #expect(net.a.statistics.sent(.open) == 1 && net.a.statistics.sent(.keepalive) == 1)
+        #expect(net.a.statistics.sent(.update) == 2 && net.b.statistics.received(.update) == 2)
+        #expect(net.b.statistics.received(.open) == 1 && net.b.statistics.establishedCount == 1)
+        net.with(.a) { $0.stop(.adminShutdown(message: "bye")) }
+        let wrapped = NotificationMessage.hardReset(inner: .adminShutdown(message: "bye"))
+        #expect(net.a.statistics.lastNotificationSent == wrapped)
+        #expect(net.b.statistics.lastNotificationReceived == wrapped)
+        #expect(net.reports[.b]?.contains(.log(.notice, "NOTIFICATION received: \(wrapped.summary)")) == true)
+        #expect(net.reports[.a]?.contains(.log(.notice, "NOTIFICATION sent: \(wrapped.summary)")) == true)
     }
 }

@@ -57,7 +57,7 @@ struct PeerNet {
                 // The wire log decodes with what the receiver will use: the sender's context,
                 // ADD-PATH directions swapped.
                 let sender = side == .a ? a : b
-                let context = sender.slot(of: id).map { sender.machine($0).sendContext.reversed } ?? .initial
+                let context = sender.slot(of: id).map { sender.machine($0).codecContext.reversed } ?? .initial
                 for m in Self.decodeAll(bytes, context: context) { wire.append((side, id, m)) }
                 if let peer = links[End(side: side, id: id)] {
                     var i = 0

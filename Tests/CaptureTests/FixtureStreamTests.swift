@@ -60,33 +60,14 @@ let fixtureSessions: [String] = [
         let cap = try CaptureFile(path: packageRoot + "/Tests/Fixtures/public/pmacct_vpnv4-vpnv6_enhanced-rr.pcap")
         let streams = TCPReassembler.streams(cap, port: 179)
         try #require(streams.count == 1)
-        withKnownIssue("SYN payload numbered from the SYN's sequence number by the replay tool") {
-            walkHeaders(streams[0])
-        }
+        // The replay tool numbers the OPEN it puts on the SYN from the SYN's own sequence number.
+        walkHeaders(streams[0])
     }
 
-    func walkHeaders(_ s: TCPStream, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(s.gaps.isEmpty, sourceLocation: sourceLocation)
-        // Walk BGP headers: each starts with 16 x 0xff and its length field leads to the next.
-        var at = 0
-        var messages = 0
-        while at + 19 <= s.data.count {
-            #expect(s.data[at..<(at + 16)].allSatisfy { $0 == 0xFF }, sourceLocation: sourceLocation)
-            let len = Int(s.data[at + 16]) << 8 | Int(s.data[at + 17])
-            #expect(len >= 19, sourceLocation: sourceLocation)
-            guard len >= 19 else { return }
-            at += len
-            messages += 1
-        }
-        #expect(at == s.data.count, "\(s.source) > \(s.destination)", sourceLocation: sourceLocation)
-        #expect(messages > 0, sourceLocation: sourceLocation)
-    }
 }
 
-/// Link layers seen in public BGP captures that the reader does not handle yet. Known issues in
-/// Sources/Capture (not changed here): when they are supported, these tests fail and the
-/// known-issue wrappers go.
-@Suite struct UnsupportedLinkTypeTests {
+/// Link layers seen in public BGP captures beyond Ethernet and Linux cooked capture.
+@Suite struct OtherLinkTypeTests {
     static let shared = packageRoot + "/../shared/pcaps-public/"
 
     /// LINKTYPE_C_HDLC (104): a 4-octet header (address, control, 2-octet protocol) before IP.
@@ -100,8 +81,27 @@ let fixtureSessions: [String] = [
             return
         }
         #expect(cap.packets.allSatisfy { $0.linkType == 104 })
-        withKnownIssue("Cisco HDLC (and MPLS over it) not decoded by PacketDecoder") {
-            #expect(!TCPReassembler.streams(cap, port: 179).isEmpty)
-        }
+        let streams = TCPReassembler.streams(cap, port: 179)
+        #expect(!streams.isEmpty)
+        for s in streams { walkHeaders(s) }
     }
+}
+
+/// Walks a stream's BGP headers: each starts with 16 x 0xff and its length field leads to the next;
+/// the last ends exactly at the end of the stream.
+func walkHeaders(_ s: TCPStream, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(s.gaps.isEmpty, sourceLocation: sourceLocation)
+    // Walk BGP headers: each starts with 16 x 0xff and its length field leads to the next.
+    var at = 0
+    var messages = 0
+    while at + 19 <= s.data.count {
+        #expect(s.data[at..<(at + 16)].allSatisfy { $0 == 0xFF }, sourceLocation: sourceLocation)
+        let len = Int(s.data[at + 16]) << 8 | Int(s.data[at + 17])
+        #expect(len >= 19, sourceLocation: sourceLocation)
+        guard len >= 19 else { return }
+        at += len
+        messages += 1
+    }
+    #expect(at == s.data.count, "\(s.source) > \(s.destination)", sourceLocation: sourceLocation)
+    #expect(messages > 0, sourceLocation: sourceLocation)
 }

@@ -88,6 +88,34 @@ import NetAddress
         }
     }
 
+    /// Data on a SYN: RFC 793 numbers it from SYN + 1; some replay tools from the SYN itself.
+    @Test(arguments: [true, false]) func dataOnSYN(rfcNumbering: Bool) throws {
+        let isn: UInt32 = 500
+        let first: UInt32 = rfcNumbering ? isn + 1 : isn
+        let segs: [SyntheticCapture.Seg] = [
+            .init(src: a, dst: b, seq: isn, flags: 0x02, payload: bytes(1...5), time: 0),
+            .init(src: a, dst: b, seq: first + 5, payload: bytes(6...9), time: 1),
+        ]
+        let cap = try CaptureFile(bytes: SyntheticCapture.pcap(linkType: 1, frames: segs.map { ($0.time, SyntheticCapture.ethernet($0)) }))
+        let s = TCPReassembler.streams(cap)
+        #expect(s.count == 1)
+        #expect(s.first?.data == bytes(1...9))
+        #expect(s.first?.gaps == [])
+    }
+
+    /// Cisco HDLC (LINKTYPE_C_HDLC), with and without an MPLS label stack before IP.
+    @Test func ciscoHDLCAndMPLS() throws {
+        let seg = SyntheticCapture.Seg(src: a, dst: b, seq: 9, payload: [7, 8], time: 0)
+        let plain: [UInt8] = [0x0F, 0x00, 0x08, 0x00] + SyntheticCapture.ip(seg)
+        // Two labels: 16 (S=0) then 17 (S=1).
+        let mpls: [UInt8] = [0x0F, 0x00, 0x88, 0x47, 0x00, 0x01, 0x00, 0x40, 0x00, 0x01, 0x11, 0x40] + SyntheticCapture.ip(seg)
+        for frame in [plain, mpls] {
+            let cap = try CaptureFile(bytes: SyntheticCapture.pcap(linkType: 104, frames: [(0, frame)]))
+            let s = TCPReassembler.streams(cap)
+            #expect(s.first?.data == [7, 8])
+        }
+    }
+
     @Test func newSYNStartsNewConnection() throws {
         let segs: [SyntheticCapture.Seg] = [
             .init(src: a, dst: b, seq: 100, flags: 0x02, payload: [], time: 0),

@@ -12,8 +12,9 @@ public enum SessionAction: Hashable, Sendable {
     case startTimer(SessionTimer, Duration)
     /// Cancel a timer.
     case stopTimer(SessionTimer)
-    /// The session reached Established with these negotiated parameters.
-    case established(NegotiatedSession)
+    /// The session reached Established with these negotiated parameters (boxed: the value is
+    /// large and rare, and would otherwise size every action).
+    indirect case established(NegotiatedSession)
     /// A received UPDATE for the RIB (with its RFC 7606 diagnostics).
     case deliverUpdate(UpdateMessage)
     /// A received ROUTE-REFRESH for the refresh logic.

@@ -36,7 +36,19 @@ public struct SessionFSM: Sendable {
     /// Established, or on a manual start or stop.
     public internal(set) var consecutiveFailures = 0
     /// The negotiated session, from the peer's OPEN until the connection closes.
-    public internal(set) var negotiated: NegotiatedSession?
+    public internal(set) var negotiated: NegotiatedSession? {
+        didSet {
+            // Cached apart: reading them through the optional would copy the whole session on
+            // every message.
+            holdTime = negotiated?.holdTime ?? 0
+            keepaliveTime = negotiated?.keepaliveTime ?? 0
+            codecContext = negotiated?.codecContext ?? .initial
+        }
+    }
+    /// The codec context of the connection: `.initial` until the peer's OPEN is accepted.
+    public internal(set) var codecContext: CodecContext = .initial
+    var holdTime: UInt16 = 0
+    var keepaliveTime: UInt16 = 0
     /// The timers currently running.
     public internal(set) var runningTimers: Set<SessionTimer> = []
     /// Why the connection last closed.
@@ -57,10 +69,17 @@ public struct SessionFSM: Sendable {
 
     /// Runs one event through the machine.
     public mutating func handle(_ event: SessionEvent) -> [SessionAction] {
-        if let timer = event.timer {
-            guard runningTimers.remove(timer) != nil else { return [] }
-        }
         var out: [SessionAction] = []
+        handle(event, into: &out)
+        return out
+    }
+
+    /// Runs one event through the machine, appending its actions to `out` (which a caller on
+    /// the per-message path reuses rather than allocating a new array per message).
+    public mutating func handle(_ event: SessionEvent, into out: inout [SessionAction]) {
+        if let timer = event.timer {
+            guard runningTimers.remove(timer) != nil else { return }
+        }
         switch state {
         case .idle: idle(event, &out)
         case .connect: connectOrActive(event, &out)
@@ -69,7 +88,6 @@ public struct SessionFSM: Sendable {
         case .openConfirm: openConfirm(event, &out)
         case .established: established(event, &out)
         }
-        return out
     }
 
     /// Maps a received message to its event (19, 24-27 or ROUTE-REFRESH) and handles it.
@@ -119,13 +137,13 @@ public struct SessionFSM: Sendable {
     }
 
     mutating func restartKeepalive(_ out: inout [SessionAction]) {
-        guard let n = negotiated, n.keepaliveTime > 0 else { return }
-        startTimer(.keepalive, jittered(.seconds(n.keepaliveTime)), &out)
+        guard keepaliveTime > 0 else { return }
+        startTimer(.keepalive, jittered(.seconds(keepaliveTime)), &out)
     }
 
     mutating func restartHold(_ out: inout [SessionAction]) {
-        guard let n = negotiated, n.holdTime > 0 else { return }
-        startTimer(.hold, .seconds(n.holdTime), &out)
+        guard holdTime > 0 else { return }
+        startTimer(.hold, .seconds(holdTime), &out)
     }
 
     /// "Initializes all BGP resources, sets ConnectRetryCounter to zero, starts the

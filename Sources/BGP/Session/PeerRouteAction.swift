@@ -1,10 +1,10 @@
 /// What the RIB must do with the routes learnt from one peer, as decided by the session layer
 /// (session down, graceful restart, enhanced route refresh).
 ///
-/// "Stale" is one mark per route: a stale route is still used for forwarding and in best-path
-/// selection ("MUST NOT differentiate between stale and other routing information during
-/// forwarding", RFC 4724 section 4.2), and it stops being stale when the peer announces it
-/// again.
+/// "Stale" is one mark per route: a stale route is still used for forwarding ("MUST NOT
+/// differentiate between stale and other routing information during forwarding", RFC 4724
+/// section 4.2; how it ranks against fresh paths is the RIB's decision), and it stops being
+/// stale when the peer announces it again.
 public enum PeerRouteAction: Hashable, Sendable {
     /// Delete every route from this peer.
     case flushAll

@@ -7,7 +7,7 @@ extension PeerSession {
     /// force when it arrives (the negotiated one from the peer's OPEN on). Processing stops at
     /// the first error that closes the connection; the rest of the bytes are discarded with it.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, on id: ConnectionID) -> [PeerSessionAction] {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return [] }
+        guard let slot = slot(of: id), isUp(slot) else { return [] }
         update(slot) { $0.inbound.append(contentsOf: bytes) }
         var out: [PeerSessionAction] = []
         drain(id, &out)
@@ -22,10 +22,29 @@ extension PeerSession {
     /// Frames, decodes and handles every complete message in the buffer of `id`.
     private mutating func drain(_ id: ConnectionID, _ out: inout [PeerSessionAction]) {
         var offset = 0
-        while let slot = slot(of: id), machine(slot).tcpUp {
-            let m = machine(slot)
-            let context = m.fsm.negotiated?.codecContext ?? .initial
-            let step: Result<(BGPMessage, Int)?, FramedError> = m.inbound.withUnsafeBytes { raw in
+        while let slot = slot(of: id), isUp(slot) {
+            switch nextMessage(slot, at: offset) {
+            case .success(nil):
+                compact(id, consumed: offset)
+                return
+            case .success(let (message, length)?):
+                offset += length
+                receiveMessage(message, on: id, &out)
+            case .failure(let f):
+                offset += f.length
+                receiveError(f.error, messageType: f.type, on: id, &out)
+                if f.type == .update && f.error.action == .afiSafiDisable && f.length > 0 { continue }
+                return  // the connection is closed with its buffer
+            }
+        }
+    }
+
+    /// The message at `offset` in the buffer of `slot`, decoded with the context in force now;
+    /// nil when it is not complete yet. The buffer is read in place.
+    private mutating func nextMessage(_ slot: Slot, at offset: Int) -> Result<(BGPMessage, Int)?, FramedError> {
+        let context = codecContext(slot)
+        return update(slot) { m in
+            m.inbound.withUnsafeBytes { raw -> Result<(BGPMessage, Int)?, FramedError> in
                 let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
                 let length: Int
                 do throws(BGPDecodeError) {
@@ -43,20 +62,7 @@ extension PeerSession {
                     return .failure(FramedError(error: error, type: MessageType(rawValue: message[18]), length: length))
                 }
             }
-            switch step {
-            case .success(nil):
-                compact(id, consumed: offset)
-                return
-            case .success(let (message, length)?):
-                offset += length
-                receiveMessage(message, on: id, &out)
-            case .failure(let f):
-                offset += f.length
-                receiveError(f.error, messageType: f.type, on: id, &out)
-                if f.type == .update && f.error.action == .afiSafiDisable && f.length > 0 { continue }
-                return  // the connection is closed with its buffer
-            }
-        }
+        } ?? .success(nil)
     }
 
     /// Drops the first `consumed` bytes of the buffer of `id`.

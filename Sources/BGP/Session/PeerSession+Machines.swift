@@ -5,45 +5,64 @@ extension PeerSession {
     /// Runs `event` on the machine in `slot` and carries out what follows.
     mutating func run(_ slot: Slot, _ event: SessionEvent, _ out: inout [PeerSessionAction], collision: Bool = false) {
         if slot == .secondary && secondary == nil { return }
-        let rejectionBefore = machine(slot).fsm.lastOpenRejection
-        let stateBefore = machine(slot).fsm.state
-        let connectionBefore = machine(slot).connection
-        let actions = update(slot) { m -> [SessionAction] in
+        var isOpen = false
+        if case .bgpOpen = event { isOpen = true }
+        let rejectionBefore = isOpen ? machine(slot).fsm.lastOpenRejection : nil
+        let stateBefore = fsmState(slot)
+        let connectionBefore = connection(slot)
+        var actions = scratch
+        scratch = []
+        actions.removeAll(keepingCapacity: true)
+        update(slot) { m in
             let failuresBefore = m.fsm.consecutiveFailures
-            let actions = m.fsm.handle(event)
+            m.fsm.handle(event, into: &actions)
             // Losing a collision is not a failure of the peer: it must not lengthen the backoff.
             if collision { m.fsm.consecutiveFailures = failuresBefore }
-            return actions
-        } ?? []
-        if case .bgpOpen = event, let r = machine(slot).fsm.lastOpenRejection, r != rejectionBefore {
+        }
+        if isOpen, let r = machine(slot).fsm.lastOpenRejection, r != rejectionBefore {
             out.append(.log(.warning, "OPEN refused: \(r)"))
         }
         // A connection that fails before Established leaves no `.down`; say why in the log.
-        let after = machine(slot).fsm
-        if stateBefore.rawValue >= SessionState.openSent.rawValue, stateBefore != .established,
-           after.state == .idle || after.state == .active, let cause = after.lastCloseCause {
+        let stateAfter = fsmState(slot)
+        if stateAfter != stateBefore, stateBefore.rawValue >= SessionState.openSent.rawValue, stateBefore != .established,
+           stateAfter == .idle || stateAfter == .active, let cause = machine(slot).fsm.lastCloseCause {
             let conn = connectionBefore.map { " \($0)" } ?? ""
             out.append(.log(.notice, "connection\(conn) closed in \(stateBefore): \(cause)"))
         }
         translate(actions, from: slot, &out)
+        // Hand the buffer back for the next event (translate may have run nested events, which
+        // used a buffer of their own).
+        actions.removeAll(keepingCapacity: true)
+        if actions.capacity > scratch.capacity { scratch = actions }
         settle(&out)
     }
 
     /// Turns one machine's actions into the peer's.
     private mutating func translate(_ actions: [SessionAction], from slot: Slot, _ out: inout [PeerSessionAction]) {
-        let mid = machine(slot).id
+        let mid = machineID(slot)
         // Consecutive messages go out as one write.
         var pending: [UInt8] = []
         func flush(_ out: inout [PeerSessionAction], _ id: ConnectionID?) {
-            if let id, !pending.isEmpty { out.append(.send(id, pending)) }
+            if let id, !pending.isEmpty {
+                // Writes of two events in a row (a KEEPALIVE after an OPEN ...) become one.
+                if case .send(id, let before)? = out.last {
+                    out[out.count - 1] = .send(id, before + pending)
+                } else {
+                    out.append(.send(id, pending))
+                }
+            }
             pending = []
         }
         for action in actions {
             if case .send(let message) = action {
-                if machine(slot).connection != nil { message.encode(into: &pending, context: machine(slot).sendContext) }
+                if connection(slot) != nil {
+                    message.encode(into: &pending, context: codecContext(slot))
+                    statistics.count(sent: message)
+                    if case .notification(let n) = message { out.append(.log(.notice, "NOTIFICATION sent: \(n.summary)")) }
+                }
                 continue
             }
-            flush(&out, machine(slot).connection)
+            if !pending.isEmpty { flush(&out, connection(slot)) }
             switch action {
             case .connect:
                 let id = newConnection()
@@ -56,16 +75,16 @@ extension PeerSession {
             case .send:
                 break
             case .disconnect:
-                if let id = machine(slot).connection { out.append(.close(id)) }
+                if let id = connection(slot) { out.append(.close(id)) }
                 update(slot) {
                     $0.connection = nil
                     $0.tcpUp = false
                     $0.inbound = []
                 }
             case .startTimer(let t, let d):
-                out.append(.startTimer(.session(machine: mid, t), d))
+                timer(.session(machine: mid, t), d)
             case .stopTimer(let t):
-                out.append(.cancelTimer(.session(machine: mid, t)))
+                timer(.session(machine: mid, t), nil)
             case .established(let n):
                 sessionUp(n, &out)
             case .deliverUpdate(let u):
@@ -76,7 +95,7 @@ extension PeerSession {
                 sessionDown(cause, &out)
             }
         }
-        flush(&out, machine(slot).connection)
+        if !pending.isEmpty { flush(&out, connection(slot)) }
     }
 
     /// After a machine ran: a finished second machine goes away; a primary that lost its
@@ -94,7 +113,7 @@ extension PeerSession {
         // Promote the second machine: it inherits the peer's settings (active or passive,
         // automatic restart) and the failure count that damps restarts.
         for t in primary.fsm.runningTimers.sorted(by: { $0.description < $1.description }) {
-            out.append(.cancelTimer(.session(machine: primary.id, t)))
+            timer(.session(machine: primary.id, t), nil)
         }
         if let pending = primary.connection { out.append(.close(pending)) }
         var p = second
@@ -146,6 +165,7 @@ extension PeerSession {
 
     private mutating func sessionUp(_ n: NegotiatedSession, _ out: inout [PeerSessionAction]) {
         session = n
+        statistics.establishedCount += 1
         disabledFamilies = []
         out.append(.established(n))
         retention(gracefulRestart.sessionEstablished(n), &out)
@@ -165,7 +185,16 @@ extension PeerSession {
     /// A received UPDATE: End-of-RIB goes to graceful restart; parts of families that are not
     /// negotiated or were disabled are dropped.
     private mutating func deliver(_ update: UpdateMessage, _ out: inout [PeerSessionAction]) {
-        guard let s = session else { return }
+        guard establishedSlot != nil else { return }
+        // The common case, checked without copying the session: one family, negotiated, on.
+        if disabledFamilies.isEmpty, update.mpUnreach == nil, update.withdrawn.isEmpty {
+            let family = update.mpReach?.family ?? .ipv4Unicast
+            if (update.mpReach == nil || update.nlri.isEmpty), update.mpReach != nil || !update.nlri.isEmpty,
+               acceptedFamilies.contains(family) {
+                out.append(.update(update))
+                return
+            }
+        }
         if let family = update.endOfRIB {
             var outputs = gracefulRestart.endOfRIB(family)
             // A BoRR in progress for the family: its EoRR sweeps the stale routes; sweeping now
@@ -177,7 +206,7 @@ extension PeerSession {
             out.append(.endOfRIB(family))
             return
         }
-        let accepted = s.families.subtracting(disabledFamilies)
+        let accepted = acceptedFamilies
         var u = update
         var dropped: [Family] = []
         if let r = u.mpReach, !accepted.contains(r.family) { dropped.append(r.family); u.mpReach = nil }
@@ -211,8 +240,8 @@ extension PeerSession {
         for o in outputs {
             switch o {
             case .routes(let a): out.append(.routes(a))
-            case .startTimer(let t, let d): out.append(.startTimer(.retention(t), d))
-            case .stopTimer(let t): out.append(.cancelTimer(.retention(t)))
+            case .startTimer(let t, let d): timer(.retention(t), d)
+            case .stopTimer(let t): timer(.retention(t), nil)
             }
         }
     }
@@ -224,32 +253,24 @@ extension PeerSession {
         return nil
     }
 
-    /// The final action list: of several start/cancel actions for one timer, only the last
-    /// matters, so the daemon reschedules each timer at most once per call (a burst of UPDATEs
-    /// restarts the hold timer once); adjacent writes to one connection are joined.
-    func finish(_ actions: [PeerSessionAction]) -> [PeerSessionAction] {
-        var seen = Set<PeerTimer>()
-        var keep = [Bool](repeating: true, count: actions.count)
-        for i in actions.indices.reversed() {
-            switch actions[i] {
-            case .startTimer(let t, _), .cancelTimer(let t):
-                if !seen.insert(t).inserted { keep[i] = false }
-            default:
-                break
-            }
+    /// Records a timer action (`nil`: cancel) for the end of the call; a later one for the same
+    /// timer replaces it.
+    mutating func timer(_ t: PeerTimer, _ d: Duration?) {
+        if let i = timerActions.firstIndex(where: { $0.0 == t }) {
+            timerActions.remove(at: i)
         }
-        var result: [PeerSessionAction] = []
-        result.reserveCapacity(actions.count)
-        for i in actions.indices where keep[i] {
-            // Adjacent writes to one connection become one.
-            if case .send(let id, let bytes) = actions[i], case .send(let lastID, var merged)? = result.last, lastID == id {
-                result.removeLast()
-                merged.append(contentsOf: bytes)
-                result.append(.send(id, merged))
-            } else {
-                result.append(actions[i])
-            }
+        timerActions.append((t, d))
+    }
+
+    /// The final action list of a call: the actions, then the timer actions recorded during the
+    /// call (the last per timer, so the daemon reschedules each timer at most once per call).
+    mutating func finish(_ actions: [PeerSessionAction]) -> [PeerSessionAction] {
+        guard !timerActions.isEmpty else { return actions }
+        var actions = actions
+        for (t, d) in timerActions {
+            actions.append(d.map { .startTimer(t, $0) } ?? .cancelTimer(t))
         }
-        return result
+        timerActions.removeAll(keepingCapacity: true)
+        return actions
     }
 }

@@ -9,7 +9,9 @@ extension PeerSession {
     }
 
     mutating func receiveMessage(_ message: BGPMessage, on id: ConnectionID, _ out: inout [PeerSessionAction]) {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
+        guard let slot = slot(of: id), isUp(slot) else { return }
+        statistics.count(received: message)
+        if case .notification(let n) = message { out.append(.log(.notice, "NOTIFICATION received: \(n.summary)")) }
         if case .open(let open) = message {
             guard resolveCollision(open: open, on: slot, &out) else { return }
         }
@@ -53,8 +55,8 @@ extension PeerSession {
     }
 
     private mutating func send(_ messages: [BGPMessage]) -> [PeerSessionAction] {
-        guard let slot = establishedSlot, let id = machine(slot).connection else { return [] }
-        let context = machine(slot).sendContext
+        guard let slot = establishedSlot, let id = connection(slot) else { return [] }
+        let context = codecContext(slot)
         var out: [PeerSessionAction] = []
         var bytes: [UInt8] = []
         var sendable: [BGPMessage] = []
@@ -70,13 +72,14 @@ extension PeerSession {
                 bytes.removeSubrange(start...)
                 out.append(.log(.warning, "\(message.type) of \(size) bytes exceeds the session's \(context.maxMessageLength): not sent"))
             } else {
+                statistics.count(sent: message)
                 sendable.append(message)
             }
         }
         let actions = update(slot) { $0.fsm.send(sendable) } ?? []
         if !bytes.isEmpty { out.append(.send(id, bytes)) }
         for case .startTimer(let t, let d) in actions {
-            out.append(.startTimer(.session(machine: machine(slot).id, t), d))
+            timer(.session(machine: machineID(slot), t), d)
         }
         return finish(out)
     }
@@ -99,7 +102,7 @@ extension PeerSession {
 
     mutating func receiveError(_ error: BGPDecodeError, messageType: MessageType?, on id: ConnectionID,
                                _ out: inout [PeerSessionAction]) {
-        guard let slot = slot(of: id), machine(slot).tcpUp else { return }
+        guard let slot = slot(of: id), isUp(slot) else { return }
         let n = error.notification
         switch messageType {
         case .update?:

@@ -32,18 +32,31 @@
 public struct PeerSession: Sendable {
     public internal(set) var configuration: PeerSessionConfiguration
     /// The session, while one is Established.
-    public internal(set) var session: NegotiatedSession?
+    public internal(set) var session: NegotiatedSession? {
+        didSet { acceptedFamilies = (session?.families ?? []).subtracting(disabledFamilies) }
+    }
     /// Graceful restart (helper) state, across sessions.
     public internal(set) var gracefulRestart: GracefulRestartState
     /// Enhanced route refresh state of the current session.
     public internal(set) var routeRefresh: RouteRefreshState
     /// Families disabled by RFC 7606 for the rest of the current session.
-    public internal(set) var disabledFamilies: Set<Family> = []
+    public internal(set) var disabledFamilies: Set<Family> = [] {
+        didSet { acceptedFamilies = (session?.families ?? []).subtracting(disabledFamilies) }
+    }
+    /// The session's families less the disabled ones: what UPDATEs may carry.
+    var acceptedFamilies: Set<Family> = []
     /// Started and not stopped.
     public internal(set) var enabled = false
+    /// Message counters and the last NOTIFICATIONs each way.
+    public internal(set) var statistics = PeerStatistics()
 
     var primary: Machine
     var secondary: Machine?
+    /// A reused buffer for the actions of one machine event (no allocation per message).
+    var scratch: [SessionAction] = []
+    /// Timer actions of the call in progress, the last one per timer: they are appended at the
+    /// end of the call, so a burst of UPDATEs restarts the hold timer once.
+    var timerActions: [(PeerTimer, Duration?)] = []
     var nextConnection: UInt64 = 1
     var nextMachine: UInt32 = 2
     let jitter: Jitter
@@ -57,8 +70,8 @@ public struct PeerSession: Sendable {
         var tcpUp = false
         /// Received bytes not yet framed into a whole message.
         var inbound: [UInt8] = []
-        /// The codec context for what we send on this connection.
-        var sendContext: CodecContext { fsm.negotiated?.codecContext ?? .initial }
+        /// The codec context of this connection (what we decode and encode with).
+        var codecContext: CodecContext { fsm.codecContext }
     }
 
     public init(configuration: PeerSessionConfiguration, jitter: Jitter = .random()) {
@@ -140,7 +153,7 @@ public struct PeerSession: Sendable {
 
     /// Our outgoing connection `id` is up.
     public mutating func tcpConnected(_ id: ConnectionID) -> [PeerSessionAction] {
-        guard let slot = slot(of: id), !machine(slot).tcpUp else { return [.close(id)] }
+        guard let slot = slot(of: id), !isUp(slot) else { return [.close(id)] }
         update(slot) { $0.tcpUp = true }
         var out: [PeerSessionAction] = []
         run(slot, .tcpConnectionAcked, &out)
@@ -208,6 +221,16 @@ public struct PeerSession: Sendable {
     // MARK: - Helpers shared by the extensions
 
     enum Slot { case primary, secondary }
+
+    // Field accessors: `machine(_:)` copies a whole Machine (its state machine, negotiated
+    // session and buffer references), which is too costly on the per-message path.
+    func connection(_ s: Slot) -> ConnectionID? { s == .primary ? primary.connection : secondary?.connection }
+    func isUp(_ s: Slot) -> Bool { s == .primary ? primary.tcpUp : secondary?.tcpUp ?? false }
+    func fsmState(_ s: Slot) -> SessionState { s == .primary ? primary.fsm.state : secondary?.fsm.state ?? .idle }
+    func machineID(_ s: Slot) -> UInt32 { s == .primary ? primary.id : secondary?.id ?? 0 }
+    func codecContext(_ s: Slot) -> CodecContext {
+        s == .primary ? primary.fsm.codecContext : secondary?.fsm.codecContext ?? .initial
+    }
 
     func machine(_ s: Slot) -> Machine {
         switch s {

@@ -35,8 +35,8 @@ public enum PeerSessionAction: Hashable, Sendable {
     case startTimer(PeerTimer, Duration)
     /// Cancel a timer.
     case cancelTimer(PeerTimer)
-    /// The session is up.
-    case established(NegotiatedSession)
+    /// The session is up (boxed: large and rare).
+    indirect case established(NegotiatedSession)
     /// An UPDATE for the RIB. Its `diagnostics` say what RFC 7606 repaired; when
     /// `treatAsWithdraw` is true, every prefix it announces is to be handled as withdrawn.
     case update(UpdateMessage)

@@ -1,0 +1,151 @@
+import BGP
+import Logging
+import NetAddress
+import RIB
+
+/// The one task that owns the RIB. Peers hand it received UPDATEs (one call per UPDATE, so a
+/// 500-prefix UPDATE is one trip) and session changes; it hands each peer its export delta and
+/// the FIB writer its kernel changes. Because each call is awaited by the peer that made it, a
+/// peer that floods us is slowed down to the speed of the RIB, and through TCP, the peer.
+actor RoutingEngine {
+    private var rib: RIB
+    private var sinks: [PeerID: @Sendable (PeerExport) -> Void] = [:]
+    private var refreshers: [PeerID: @Sendable (Family) -> Void] = [:]
+    private let fib: FIBTask
+    private let logger: Logger
+
+    init(config: Config, logger: Logger) {
+        self.rib = RIB(config: Self.ribConfig(config))
+        self.logger = logger
+        self.fib = FIBTask(config: config.fib, logger: logger)
+    }
+
+    static func ribConfig(_ c: Config) -> RIBConfig {
+        RIBConfig(localAS: c.asn, routerID: c.routerID,
+                  defaultEBGPPolicy: c.ebgpRequiresPolicy ? .rfc8212 : .acceptAll)
+    }
+
+    func start() async {
+        await fib.start()
+        let events = fib.kernelEvents
+        Task { [weak self] in
+            for await batch in events { await self?.kernelChanged(batch) }
+        }
+    }
+
+    /// AS or router ID changed: every session is restarted by the daemon; the RIB starts empty
+    /// but keeps the local origination settings that the daemon sends again.
+    func reconfigure(_ c: Config) {
+        rib = RIB(config: Self.ribConfig(c))
+        sinks = [:]
+    }
+
+    func setNetworks(_ prefixes: [IPPrefix]) {
+        dispatch(rib.setNetworks(Set(prefixes)))
+    }
+
+    func kernelChanged(_ events: [KernelEvent]) {
+        dispatch(rib.kernelChanged(events))
+    }
+
+    /// A session reached Established: the peer gets the Loc-RIB through `sink`, then End-of-RIB.
+    /// `refresh` is called when the RIB needs the peer's routes again (an import policy changed).
+    func peerUp(_ info: PeerInfo, sink: @escaping @Sendable (PeerExport) -> Void,
+                refresh: @escaping @Sendable (Family) -> Void = { _ in }) {
+        sinks[info.id] = sink
+        refreshers[info.id] = refresh
+        dispatch(rib.peerUp(info))
+    }
+
+    /// A session left Established; with `retainStale` its routes stay (marked stale) for a
+    /// gracefully restarting peer.
+    func peerDown(_ id: PeerID, retainStale: Bool) {
+        sinks[id] = nil
+        refreshers[id] = nil
+        dispatch(rib.peerDown(id, retainStale: retainStale))
+    }
+
+    /// The neighbour was removed or its session reset without graceful restart.
+    func flushStale(_ id: PeerID, family: Family) {
+        dispatch(rib.flushStale(peer: id, family: family))
+    }
+
+    func apply(_ update: UpdateMessage, from id: PeerID) {
+        dispatch(rib.apply(update: update, from: id))
+    }
+
+    /// The peer asked for our routes again (ROUTE-REFRESH): what we last sent it, as one export.
+    /// `addPath`: the session sends path identifiers for the family (the RIB sends best paths
+    /// with identifier 1 there).
+    func adjRIBOut(_ id: PeerID, family: Family, addPath: Bool) -> PeerExport {
+        var groups: [Int: ExportAnnouncement] = [:]
+        var order: [Int] = []
+        var keys: [(PathAttributes, NextHop?)] = []
+        for (dest, attrs, nh) in rib.adjRIBOut(peer: id, family: family) {
+            let k = keys.firstIndex { $0.0 == attrs && $0.1 == nh } ?? { keys.append((attrs, nh)); return keys.count - 1 }()
+            if groups[k] == nil {
+                groups[k] = ExportAnnouncement(family: family, attributes: attrs, nextHop: nh, nlri: .empty(family))
+                order.append(k)
+            }
+            groups[k]?.nlri.append(dest, pathID: addPath ? 1 : nil)
+        }
+        return PeerExport(steps: order.compactMap { groups[$0].map { .announce($0) } })
+    }
+
+    func counters(_ id: PeerID, families: [Family]) -> [Family: PeerCounters] {
+        var out: [Family: PeerCounters] = [:]
+        for f in families { out[f] = rib.counters(peer: id, family: f) }
+        return out
+    }
+
+    /// Loc-RIB and FIB sizes from running counters.
+    func counts() async -> (locRIB: [String: Int], fib: [String: Int]?) {
+        var loc: [String: Int] = [:]
+        for f in [Family.ipv4Unicast, .ipv6Unicast, .l2vpnEVPN] { loc[f.description] = rib.routeCount(f) }
+        return (loc, await fib.counts())
+    }
+
+    func routes(family: Family?, prefix: IPPrefix?, peerNames: [UInt32: String]) -> [RouteEntry] {
+        var out: [RouteEntry] = []
+        if let prefix {
+            let f: Family = prefix.isV4 ? .ipv4Unicast : .ipv6Unicast
+            let paths = rib.paths(for: prefix)
+            if !paths.isEmpty { out.append(RouteView.entry(family: f, destination: prefix.description, paths: paths, names: peerNames)) }
+            return out
+        }
+        for f in family.map({ [$0] }) ?? [.ipv4Unicast, .ipv6Unicast, .l2vpnEVPN] {
+            for r in rib.locRIB(f) {
+                out.append(RouteView.entry(family: f, destination: r.destination.description, paths: r.paths, names: peerNames))
+            }
+        }
+        return out
+    }
+
+    /// At exit with keep-on-exit, before the sessions close: their withdrawals stay out of the kernel.
+    func freezeFIB() async {
+        await fib.freeze()
+    }
+
+    /// At exit: the FIB writer removes what it installed unless told to keep it.
+    func shutdown(keepFIB: Bool) async {
+        await fib.shutdown(keep: keepFIB)
+    }
+
+    private func dispatch(_ out: RIBOutput) {
+        for (peer, export) in out.exports where !export.isEmpty { sinks[peer]?(export) }
+        if !out.fibChanges.isEmpty { fib.submit(out.fibChanges) }
+        for r in out.routeRefreshRequests { refreshers[r.peer]?(r.family) }
+    }
+}
+
+extension NLRIList {
+    /// Adds one destination of the list's family.
+    mutating func append(_ d: RIBDestination, pathID: UInt32?) {
+        switch (self, d) {
+        case (.ipv4Unicast(var l), .prefix(.v4(let p))): l.append(IPv4NLRI(p, pathID: pathID)); self = .ipv4Unicast(l)
+        case (.ipv6Unicast(var l), .prefix(.v6(let p))): l.append(IPv6NLRI(p, pathID: pathID)); self = .ipv6Unicast(l)
+        case (.evpn(var l), .evpn(let r)): l.append(EVPNNLRI(r, pathID: pathID)); self = .evpn(l)
+        default: break
+        }
+    }
+}
