@@ -161,12 +161,13 @@ actor EventLog {
     }
 }
 
-/// Polls a condition on the kernel (through `ip`) until it holds or the timeout passes.
-func eventually(seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+/// Polls a condition on the kernel (through `ip`) until it holds or the timeout passes. Sleeps
+/// without blocking a thread of the shared cooperative pool.
+func eventually(seconds: Double = 5, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
-        usleep(20_000)
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return try condition()
 }

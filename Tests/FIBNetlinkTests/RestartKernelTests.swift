@@ -121,9 +121,9 @@ struct RestartKernelTests {
         await writer.apply([.add(FIBRoute(prefix: prefix(3), nextHops: [FIBNextHop(gateway: llA, interfaceIndex: a)]))])
         let before = try ourRoutes(lab).count
         if ContinuousClock.now - started < .seconds(3) { #expect(before == 20) }
-        #expect(try eventually(seconds: 15) { try ourRoutes(lab).count == 1 })
+        #expect(try await eventually(seconds: 15) { try ourRoutes(lab).count == 1 })
         #expect(try Set(ourRoutes(lab).keys) == [prefix(3).description])
-        #expect(try eventually { try ourNexthopIDs(lab).count == 2 })   // the next hop and its singleton group
+        #expect(try await eventually { try ourNexthopIDs(lab).count == 2 })   // the next hop and its singleton group
         await writer.stop()
     }
 }

@@ -146,7 +146,9 @@ struct WriterKernelTests {
         let lab = try NetnsLab(how == "carrier" ? "w3" : "w4")
         defer { lab.close() }
         let a = try #require(lab.index["fb-a"]), b = try #require(lab.index["fb-b"])
+        let log = EventLog()
         let writer = try lab.writer()
+        await log.follow(writer)
         try await writer.start()
         let ecmp = [FIBNextHop(gateway: llA, interfaceIndex: a), FIBNextHop(gateway: llB, interfaceIndex: b)]
         var changes: [FIBChange] = (0..<200).map { i in
@@ -159,7 +161,7 @@ struct WriterKernelTests {
 
         if how == "carrier" { try lab.setPeer("fb-b", up: false) } else { try lab.ip("link", "set", "fb-b", "down") }
         // Every route now forwards via fb-a, the group has one member, the routes were not touched.
-        #expect(try eventually { try kernelNexthops(lab)[groupID]?.components(separatedBy: "/").count == 1 })
+        #expect(try await eventually { try kernelNexthops(lab)[groupID]?.components(separatedBy: "/").count == 1 })
         #expect(try lab.ip("route", "get", "10.100.7.1").contains("dev fb-a"))
         #expect(try kernelRoutes(lab).filter { $0.value == "nhid \(groupID)" }.count == 200)
         #expect(try kernelRoutes(lab)["10.9.0.0/24"] == nil)   // the kernel dropped it with its next hop
@@ -170,8 +172,15 @@ struct WriterKernelTests {
         #expect(snap.routes.first?.activeNextHops.count == 1)
 
         if how == "carrier" { try lab.setPeer("fb-b", up: true) } else { try lab.ip("link", "set", "fb-b", "up") }
-        #expect(try eventually { try kernelNexthops(lab)[groupID]?.components(separatedBy: "/").count == 2 })
-        #expect(try eventually { try kernelRoutes(lab)["10.9.0.0/24"] != nil })
+        let grew = try await eventually { try kernelNexthops(lab)[groupID]?.components(separatedBy: "/").count == 2 }
+        let back = try await eventually { try kernelRoutes(lab)["10.9.0.0/24"] != nil }
+        if !grew || !back {
+            let snap = await writer.snapshot(matching: { $0 == IPPrefix("10.9.0.0/24")! })
+            let linkEvents = await log.events.compactMap { e -> String? in
+                if case .linkChanged(let l) = e, l.name == "fb-b" { return "\(l.isUp)/\(l.operationalState.rawValue)" } else { return nil }
+            }
+            Issue.record("link events \(linkEvents); group grew: \(grew), route back: \(back); kernel: \(try kernelNexthops(lab)); writer: \(snap.routes) \(snap.nexthopObjects); links: \(try lab.ip("link", "show", "fb-b"))")
+        }
         #expect(try kernelRoutes(lab).count == 201)
         let grow = await writer.counters.messagesSent - before - shrink
         #expect(grow <= 4, "link up cost \(grow) messages")
@@ -238,7 +247,7 @@ struct WriterKernelTests {
         // When the link comes up the writer retries by itself.
         try lab.ip("link", "set", "fb-c", "up")
         try lab.ip("link", "set", "fb-c-p", "up")
-        #expect(try eventually { try kernelRoutes(lab)["10.2.0.0/24"] != nil })
+        #expect(try await eventually { try kernelRoutes(lab)["10.2.0.0/24"] != nil })
         await writer.stop()
     }
 
@@ -259,14 +268,14 @@ struct WriterKernelTests {
 
         // FRR #23295: the kernel deletes our groups and the routes using them; we must notice and repair.
         try lab.ip("nexthop", "flush")
-        #expect(try eventually { try kernelRoutes(lab).count == 50 && kernelRoutes(lab, v6: true).count == 1 })
+        #expect(try await eventually { try kernelRoutes(lab).count == 50 && kernelRoutes(lab, v6: true).count == 1 })
         #expect(try kernelNexthops(lab) == before)   // same ids, same content
         #expect(await log.wait { $0.contains { if case .repaired = $0 { true } else { false } } })
         #expect(await writer.counters.repairs > 0)
 
         // Someone deletes one of our routes: it comes back too.
         try lab.ip("route", "del", "10.100.3.0/24", "proto", "bgp", "metric", "20")
-        #expect(try eventually { try kernelRoutes(lab)["10.100.3.0/24"] != nil })
+        #expect(try await eventually { try kernelRoutes(lab)["10.100.3.0/24"] != nil })
         await writer.stop()
     }
 
@@ -300,11 +309,11 @@ struct WriterKernelTests {
         #expect(try hops("10.3.0.0/24") == ["\(llB) fb-b 1"])
 
         try lab.ip("link", "set", "fb-b", "down")
-        #expect(try eventually { try hops("10.1.0.0/24") == ["\(llA) fb-a 1"] || hops("10.1.0.0/24") == ["\(llA) fb-a 2"] })
+        #expect(try await eventually { try hops("10.1.0.0/24") == ["\(llA) fb-a 1"] || hops("10.1.0.0/24") == ["\(llA) fb-a 2"] })
         try lab.ip("link", "set", "fb-b", "up")
-        #expect(try eventually { try hops("10.1.0.0/24") == ["\(llA) fb-a 2", "\(llB) fb-b 1"] })
-        #expect(try eventually { try hops("10.3.0.0/24") == ["\(llB) fb-b 1"] })
-        #expect(try eventually { try hops("2001:db8:1::/64", v6: true).count == 2 })
+        #expect(try await eventually { try hops("10.1.0.0/24") == ["\(llA) fb-a 2", "\(llB) fb-b 1"] })
+        #expect(try await eventually { try hops("10.3.0.0/24") == ["\(llB) fb-b 1"] })
+        #expect(try await eventually { try hops("2001:db8:1::/64", v6: true).count == 2 })
         await writer.stop()
     }
 

@@ -84,7 +84,7 @@ public actor FIBWriter {
         try readKernel(reason: "start")
         sync()
         if let m = monitor {
-            monitorTask = Task { [weak self] in
+            monitorTask = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 for await input in m.stream {
                     guard let self else { return }
                     await self.handle(input)
@@ -92,7 +92,7 @@ public actor FIBWriter {
             }
         }
         if let timeout = configuration.staleRouteTimeout {
-            staleTimer = Task { [weak self] in
+            staleTimer = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 try? await Task.sleep(for: timeout)
                 guard !Task.isCancelled else { return }
                 await self?.converged()
@@ -207,7 +207,7 @@ public actor FIBWriter {
             resync(reason: "kernel dropped netlink messages (ENOBUFS)")
         }
         if !state.retry.isEmpty && retryTask == nil {
-            retryTask = Task { [weak self] in
+            retryTask = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 try? await Task.sleep(for: .seconds(1))
                 await self?.retryFailed()
             }
