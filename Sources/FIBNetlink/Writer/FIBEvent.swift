@@ -204,6 +204,8 @@ public struct FIBFailure: Sendable, Hashable, CustomStringConvertible {
         case group(id: UInt32)
         case fdb(mac: MACAddress, interfaceIndex: UInt32, vtep: IPAddress?)
         case neighbor(ip: IPAddress, interfaceIndex: UInt32)
+        /// The writer itself (re-reading the kernel, the monitor socket).
+        case writer
     }
     public var subject: Subject
     /// "install", "remove", ...

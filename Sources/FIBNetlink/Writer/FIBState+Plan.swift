@@ -252,7 +252,7 @@ extension FIBState {
         case .deleteObject(let id):
             let gone = error == 0 || error == ENOENT || error == ESRCH
             if !gone {
-                return FIBFailure(subject: groups[id] != nil ? .group(id: id) : .group(id: id), operation: "remove",
+                return FIBFailure(subject: .group(id: id), operation: "remove",
                                   errno: error, message: text, willRetry: false)
             }
             if let g = groups[id] {

@@ -173,13 +173,17 @@ public actor FIBWriter {
         monitor?.suspendForTesting()
     }
 
-    /// Counters (cheap; no route walk).
+    /// Counters (cheap; no route walk: `routesInstalled` and `objectsInstalled` are filled in by `snapshot()` only).
     public var counters: FIBStatistics { statistics }
 
     /// Re-reads the kernel and repairs any difference (also done automatically after ENOBUFS).
     public func resync(reason: String = "requested") {
         statistics.resyncs += 1
-        do { try readKernel(reason: reason) } catch { report(FIBFailure(subject: .group(id: 0), operation: "resync", errno: error.errno, message: error.description, willRetry: true)) }
+        do throws(NetlinkSocketError) {
+            try readKernel(reason: reason)
+        } catch {
+            report(FIBFailure(subject: .writer, operation: "resync", errno: error.errno, message: error.description, willRetry: false))
+        }
         sync()
     }
 
@@ -364,7 +368,7 @@ public actor FIBWriter {
         case .overrun:
             resync(reason: "kernel dropped netlink notifications (ENOBUFS)")
         case .failed(let e):
-            report(FIBFailure(subject: .group(id: 0), operation: "monitor", errno: e.errno, message: e.description, willRetry: false))
+            report(FIBFailure(subject: .writer, operation: "monitor", errno: e.errno, message: e.description, willRetry: false))
         case .messages(let messages):
             var repairs = 0
             for m in messages {
