@@ -201,7 +201,8 @@ public struct FIBFailure: Sendable, Hashable, CustomStringConvertible {
     public enum Subject: Sendable, Hashable {
         case route(IPPrefix)
         case nexthop(FIBNextHop)
-        case group(id: UInt32)
+        /// A nexthop object or group, by id.
+        case nexthopObject(id: UInt32)
         case fdb(mac: MACAddress, interfaceIndex: UInt32, vtep: IPAddress?)
         case neighbor(ip: IPAddress, interfaceIndex: UInt32)
         /// The writer itself (re-reading the kernel, the monitor socket).

@@ -246,13 +246,13 @@ extension FIBState {
                 if !wasPresent { revived.insert(id) }
                 return nil
             }
-            let f = FIBFailure(subject: .group(id: id), operation: "install", errno: error, message: text, willRetry: false)
+            let f = FIBFailure(subject: .nexthopObject(id: id), operation: "install", errno: error, message: text, willRetry: false)
             groups[id]?.lastError = f
             return f
         case .deleteObject(let id):
             let gone = error == 0 || error == ENOENT || error == ESRCH
             if !gone {
-                return FIBFailure(subject: .group(id: id), operation: "remove",
+                return FIBFailure(subject: .nexthopObject(id: id), operation: "remove",
                                   errno: error, message: text, willRetry: false)
             }
             if let g = groups[id] {
