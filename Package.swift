@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "BGPTests", dependencies: ["BGP", "NetAddress", "Capture"], resources: []),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "NetAddress"]),
         .testTarget(name: "RIBTests", dependencies: ["RIB", "BGP", "NetAddress", "Capture"]),
-        .testTarget(name: "FIBNetlinkTests", dependencies: ["FIBNetlink", "NetAddress", "fibctl"], exclude: ["Fixtures"]),
+        .testTarget(name: "FIBNetlinkTests", dependencies: ["FIBNetlink", "NetAddress", "fibctl"], exclude: ["Fixtures", "Fuzz"]),
         .testTarget(name: "bgpdTests", dependencies: ["bgpd", "BGP", "RIB", "FIBNetlink", "NetAddress", "Capture"]),
     ]
 )

@@ -84,6 +84,28 @@ struct DecoderRobustnessTests {
         #expect(throws: NetlinkDecodeError.badAttributeLength(offset: 28, length: 2)) { try NetlinkMessage.decodeAll(bad) }
     }
 
+    /// Found by Tests/interop/fib-fuzz.sh: a message of an unknown type whose length is not a
+    /// multiple of four must keep its length when encoded again.
+    @Test func fuzzRegressionUnalignedLengthOfAnUnknownMessage() throws {
+        let input = Fixture.bytes(hex: "1e0000003b00050601e200000000030014000a000280020000 00aa010000")
+        let messages = try NetlinkMessage.decodeAll(input)
+        #expect(messages.count == 1)
+        var e = NetlinkEncoder()
+        for m in messages { m.encode(into: &e) }
+        #expect(Array(e.bytes.prefix(30)) == input)
+        #expect(try NetlinkMessage.decodeAll(e.bytes) == messages)
+    }
+
+    /// Found by the fuzzer: an error message echoing a request body of odd length (and no
+    /// extended ACK) must not gain padding bytes in its echoed body when encoded again.
+    @Test func fuzzRegressionOddLengthEchoedRequest() throws {
+        let input = Fixture.bytes(hex: "29000000020000020100080000280000001c00020001000000000000000700000002000000800000000000")
+        let messages = try NetlinkMessage.decodeAll(input)
+        var e = NetlinkEncoder()
+        for m in messages { m.encode(into: &e) }
+        #expect(try NetlinkMessage.decodeAll(e.bytes) == messages)
+    }
+
     @Test func knownAttributeWithWrongLengthIsKeptRaw() throws {
         // RTA_OIF with 2 bytes of value instead of 4: not an interface index, kept as .other.
         var e = NetlinkEncoder()

@@ -206,3 +206,26 @@ struct DumpDecodingTests {
         #expect(missing.request.type == .deleteRoute)
     }
 }
+
+@Suite("route summaries")
+struct RouteSummaryTests {
+    /// The allocation-free reader used at start-up agrees with the full decoder on every route of
+    /// the real dumps, and rejects every truncation without trapping.
+    @Test(arguments: ["route-v4", "route-v6"])
+    func agreesWithTheFullDecoder(name: String) throws {
+        var checked = 0
+        for buffer in try Fixture.dumpBuffers(name) {
+            var frames = NetlinkFrameIterator(buffer)
+            while let f = try frames.next() {
+                guard f.header.type == .newRoute else { continue }
+                let full = try RouteMessage(decoding: buffer, range: f.body)
+                #expect(RouteSummary(bytes: buffer, body: f.body) == RouteSummary(full))
+                for cut in f.body.lowerBound..<f.body.upperBound {
+                    _ = RouteSummary(bytes: buffer, body: f.body.lowerBound..<cut)
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 10)
+    }
+}

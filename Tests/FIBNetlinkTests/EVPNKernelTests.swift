@@ -30,13 +30,13 @@ struct EVPNKernelTests {
         })
 
         let mac = MACAddress("02:00:00:00:aa:01")!, vtep = IPAddress("10.0.0.2")!
-        let failures = await writer.apply([
+        let failures = await writer.applyL2([
             .addRemoteMAC(mac: mac, vxlanIndex: vx, vtep: vtep),
             .addFloodVTEP(vxlanIndex: vx, vtep: vtep),
             .addFloodVTEP(vxlanIndex: vx, vtep: IPAddress("10.0.0.3")!),
             .addNeighbor(ip: IPAddress("10.100.0.11")!, mac: mac, interfaceIndex: br),
             .addNeighbor(ip: IPAddress("fe80::ff:fe00:aa01")!, mac: mac, interfaceIndex: br),
-        ] as [FIBL2Change])
+        ])
         #expect(failures.isEmpty, "\(failures)")
         let fdb = try Lab.run("bridge", "-n", lab.dut, "fdb", "show", "dev", "fb-vx")
         let lines = Set(fdb.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -50,11 +50,11 @@ struct EVPNKernelTests {
         #expect(neigh.contains("fe80::ff:fe00:aa01 lladdr 02:00:00:00:aa:01 extern_learn NOARP proto bgp"), "\(neigh)")
 
         // Removing takes away exactly these entries.
-        let removal = await writer.apply([
+        let removal = await writer.applyL2([
             .removeRemoteMAC(mac: mac, vxlanIndex: vx, vtep: vtep),
             .removeFloodVTEP(vxlanIndex: vx, vtep: vtep),
             .removeNeighbor(ip: IPAddress("10.100.0.11")!, interfaceIndex: br),
-        ] as [FIBL2Change])
+        ])
         #expect(removal.isEmpty, "\(removal)")
         let after = try Lab.run("bridge", "-n", lab.dut, "fdb", "show", "dev", "fb-vx")
         #expect(!after.contains("02:00:00:00:aa:01"), "\(after)")
@@ -65,7 +65,7 @@ struct EVPNKernelTests {
         #expect(neighAfter.contains("fe80::ff:fe00:aa01"))
 
         // A bad request fails alone, with the kernel's reason.
-        let bad = await writer.apply([.addRemoteMAC(mac: mac, vxlanIndex: 9999, vtep: vtep)] as [FIBL2Change])
+        let bad = await writer.applyL2([.addRemoteMAC(mac: mac, vxlanIndex: 9999, vtep: vtep)])
         #expect(bad.count == 2 && bad.allSatisfy { $0.errno == ENODEV })
         await writer.stop()
     }

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import FIBNetlink
 
-// A throwaway lab for kernel tests: a namespace `fb-<tag>` for the writer ("dut") and a peer
-// namespace `fb-<tag>p`, joined by veth pairs fb-a <-> fb-a-p and fb-b <-> fb-b-p. Everything is
+// A throwaway lab for kernel tests: a namespace `fb-<tag>-<pid>` for the writer ("dut") and a peer
+// namespace `fb-<tag>-<pid>p`, joined by veth pairs fb-a <-> fb-a-p and fb-b <-> fb-b-p. Everything is
 // named with the fb- prefix and removed when the lab is released (also when a test fails).
 //
 // Tests that need it are enabled when we are root and `ip netns` works; when the environment
@@ -12,9 +12,16 @@ import Testing
 enum Lab {
     static let isCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false
 
-    /// Root and a working `ip netns` (checked once).
+    /// Root and a working `ip netns` (checked once). Also removes labs left by test runs that
+    /// died before they could clean up (their pid, in the name, no longer exists).
     static let available: Bool = {
         guard getuid() == 0 else { return false }
+        for line in ((try? run("ip", "netns", "list")) ?? "").split(separator: "\n") {
+            guard let name = line.split(separator: " ").first, name.hasPrefix("fb-") else { continue }
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let pid = Int32(parts[2].hasSuffix("p") ? parts[2].dropLast() : parts[2]) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { _ = try? run("ip", "netns", "del", String(name)) }
+        }
         let probe = "fb-probe-\(getpid())"
         defer { _ = try? run("ip", "netns", "del", probe) }
         return (try? run("ip", "netns", "add", probe)) != nil
@@ -59,10 +66,11 @@ final class NetnsLab: @unchecked Sendable {
     private(set) var index: [String: UInt32] = [:]
     private var closed = false
 
-    /// `tag` must be short: interface names are fixed, namespace names are `fb-<tag>` and `fb-<tag>p`.
+    /// Namespace names are `fb-<tag>-<pid>` and `fb-<tag>-<pid>p` (the pid keeps two test runs on
+    /// one host apart); interface names inside are fixed.
     init(_ tag: String) throws {
-        dut = "fb-\(tag)"
-        peer = "fb-\(tag)p"
+        dut = "fb-\(tag)-\(getpid())"
+        peer = "fb-\(tag)-\(getpid())p"
         try? Lab.run("ip", "netns", "del", dut)
         try? Lab.run("ip", "netns", "del", peer)
         do {
@@ -153,12 +161,13 @@ actor EventLog {
     }
 }
 
-/// Polls a condition on the kernel (through `ip`) until it holds or the timeout passes.
-func eventually(seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+/// Polls a condition on the kernel (through `ip`) until it holds or the timeout passes. Sleeps
+/// without blocking a thread of the shared cooperative pool.
+func eventually(seconds: Double = 5, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
-        usleep(20_000)
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return try condition()
 }

@@ -38,7 +38,7 @@ struct OverrunKernelTests {
         #expect(await log.wait(seconds: 10) { events in
             events.contains { if case .resyncStarted(let reason) = $0 { reason.contains("ENOBUFS") } else { false } }
         })
-        #expect(try eventually(seconds: 10) {
+        #expect(try await eventually(seconds: 10) {
             try lab.json("-4", "route", "show", "proto", "bgp").count == 100
         })
         #expect(await writer.counters.resyncs >= 1)

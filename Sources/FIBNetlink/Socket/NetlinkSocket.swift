@@ -207,6 +207,33 @@ public final class NetlinkSocket {
         try dump(.dumpLinks()).compactMap { m -> LinkMessage? in if case .link(let l) = m.body { l } else { nil } }
     }
 
+    /// Like `dump`, but hands each answer's frame to `body` undecoded (for large dumps that only
+    /// need a few fields). The buffer passed along holds the frame.
+    public func dumpFrames(_ request: NetlinkMessage, timeoutMilliseconds: Int32 = 30_000,
+                           _ body: ([UInt8], NetlinkFrame) -> Void) throws(NetlinkSocketError) {
+        var req = request
+        req.header.sequence = nextSequence()
+        try send(req.bytes)
+        while true {
+            let data = try receive(timeoutMilliseconds: timeoutMilliseconds)
+            var frames = NetlinkFrameIterator(data)
+            while true {
+                let frame: NetlinkFrame?
+                do { frame = try frames.next() } catch { throw NetlinkSocketError("decode dump", errno: EBADMSG) }
+                guard let frame else { break }
+                guard frame.header.sequence == req.header.sequence else { continue }
+                switch frame.header.type {
+                case .done: return
+                case .error:
+                    if let ack = try? NetlinkAck(decoding: data, range: frame.body, flags: frame.header.flags), ack.error != 0 {
+                        throw NetlinkSocketError("dump \(request.header.type)", errno: -ack.error)
+                    }
+                default: body(data, frame)
+                }
+            }
+        }
+    }
+
     /// Sends one request with NLM_F_ACK and waits for its answer.
     public func request(_ message: NetlinkMessage, timeoutMilliseconds: Int32 = 5000) throws(NetlinkSocketError) -> NetlinkAck {
         var req = message

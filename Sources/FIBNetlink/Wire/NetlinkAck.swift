@@ -62,7 +62,8 @@ public struct NetlinkAck: Hashable, Sendable {
         e.append(request.length); e.append(request.type.rawValue); e.append(request.flags.rawValue)
         e.append(request.sequence); e.append(request.portID)
         e.append(contentsOf: requestBody)
-        e.align()
+        // Padding only separates the echoed request from the attributes that follow it.
+        if !extendedAck.isEmpty { e.align() }
         for a in extendedAck { a.encode(into: &e) }
     }
 }

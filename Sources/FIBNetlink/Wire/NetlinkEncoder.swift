@@ -44,11 +44,12 @@ public struct NetlinkEncoder: Sendable {
         append(portID)
     }
 
-    /// Ends the current message: pads it to four bytes and patches `nlmsg_len`.
+    /// Ends the current message: patches `nlmsg_len` (the length without trailing padding, as
+    /// received) and pads to four bytes for the next message.
     public mutating func endMessage() {
         guard messageStart >= 0 else { return }
-        align()
         patch(UInt32(truncatingIfNeeded: bytes.count - messageStart), at: messageStart)
+        align()
         messageStart = -1
     }
 

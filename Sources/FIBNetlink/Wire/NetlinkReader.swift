@@ -77,7 +77,26 @@ enum AttributeValue {
         v.count == 4 ? UInt32(v[0]) | UInt32(v[1]) << 8 | UInt32(v[2]) << 16 | UInt32(v[3]) << 24 : nil
     }
     static func bigEndianU16(_ v: [UInt8]) -> UInt16? { v.count == 2 ? UInt16(v[0]) << 8 | UInt16(v[1]) : nil }
-    static func address(_ v: [UInt8]) -> IPAddress? { IPAddress(bytes: v) }
+    /// 4 or 16 bytes in network order. Written out (not via the generic NetAddress initialiser)
+    /// because start-up decodes a million of these.
+    static func address(_ v: [UInt8]) -> IPAddress? { address(v, at: 0, count: v.count) }
+
+    static func address(_ v: [UInt8], at o: Int, count: Int) -> IPAddress? {
+        guard o >= 0, o + count <= v.count else { return nil }
+        switch count {
+        case 4:
+            return .v4(IPv4Address(UInt32(v[o]) << 24 | UInt32(v[o + 1]) << 16 | UInt32(v[o + 2]) << 8 | UInt32(v[o + 3])))
+        case 16:
+            var h: UInt64 = 0, l: UInt64 = 0
+            for i in 0..<8 {
+                h = h << 8 | UInt64(v[o + i])
+                l = l << 8 | UInt64(v[o + 8 + i])
+            }
+            return .v6(IPv6Address(high: h, low: l))
+        default:
+            return nil
+        }
+    }
     /// A NUL-terminated (or unterminated) string; invalid UTF-8 is repaired, never trapped on.
     static func string(_ v: [UInt8]) -> String {
         let body = v.firstIndex(of: 0).map { v[..<$0] } ?? v[...]

@@ -70,7 +70,7 @@ public enum RouteAttribute: Hashable, Sendable {
     static func parseVia(_ v: [UInt8]) -> IPAddress? {
         guard v.count >= 2 else { return nil }
         let family = UInt16(v[0]) | UInt16(v[1]) << 8
-        let addr = IPAddress(bytes: v[2...])
+        let addr = AttributeValue.address(v, at: 2, count: v.count - 2)
         switch (family, addr) {
         case (2, .v4?), (10, .v6?): return addr
         default: return nil

@@ -19,6 +19,10 @@ public enum FIBEvent: Sendable, Hashable {
     /// for redistribution and next-hop resolution.
     case routeChanged(KernelRoute)
     case routeRemoved(KernelRoute)
+    /// A nexthop object that is not ours appeared or changed (other daemons' routes may refer to
+    /// it by id: with nexthop_compat_mode off the kernel does not expand it in route events).
+    case nexthopChanged(KernelNexthop)
+    case nexthopRemoved(id: UInt32)
     /// The offload flags of one of our routes changed (switchdev).
     case offloadChanged(prefix: IPPrefix, flags: FIBOffloadFlags)
     /// A request failed; the writer carries on with the others.
@@ -129,6 +133,9 @@ public struct KernelRoute: Sendable, Hashable {
     public var scope: RouteScope
     public var metric: UInt32
     public var nextHops: [FIBNextHop]
+    /// The nexthop object the route uses, if any (with nexthop_compat_mode off, `nextHops` is
+    /// empty for such routes: look the object up in the nexthop events).
+    public var nexthopID: UInt32?
     public var preferredSource: IPAddress?
 
     init?(_ m: RouteMessage) {
@@ -141,8 +148,33 @@ public struct KernelRoute: Sendable, Hashable {
         metric = m.priority
         nextHops = m.nextHops.map { FIBNextHop(gateway: $0.gateway, interfaceIndex: $0.interfaceIndex, weight: $0.weight,
                                                onlink: $0.flags.contains(.onlink)) }
+        nexthopID = m.nexthopID
         preferredSource = nil
         for case .preferredSource(let s) in m.attributes { preferredSource = s }
+    }
+}
+
+/// A nexthop object in the kernel that is not ours.
+public struct KernelNexthop: Sendable, Hashable {
+    public var id: UInt32
+    public var `protocol`: RouteProtocol
+    /// For a single next hop (nil gateway: device only).
+    public var nextHop: FIBNextHop?
+    /// For a group: member ids and weights.
+    public var members: [NexthopGroupMember]?
+    public var isBlackhole: Bool
+
+    init?(_ m: NexthopMessage) {
+        guard let id = m.id else { return nil }
+        self.id = id
+        self.protocol = m.protocol
+        members = m.group
+        isBlackhole = m.isBlackhole
+        if m.group == nil, !m.isBlackhole, let oif = m.outputInterface {
+            nextHop = FIBNextHop(gateway: m.gateway, interfaceIndex: oif, onlink: m.flags.contains(.onlink))
+        } else {
+            nextHop = nil
+        }
     }
 }
 
@@ -169,9 +201,12 @@ public struct FIBFailure: Sendable, Hashable, CustomStringConvertible {
     public enum Subject: Sendable, Hashable {
         case route(IPPrefix)
         case nexthop(FIBNextHop)
-        case group(id: UInt32)
+        /// A nexthop object or group, by id.
+        case nexthopObject(id: UInt32)
         case fdb(mac: MACAddress, interfaceIndex: UInt32, vtep: IPAddress?)
         case neighbor(ip: IPAddress, interfaceIndex: UInt32)
+        /// The writer itself (re-reading the kernel, the monitor socket).
+        case writer
     }
     public var subject: Subject
     /// "install", "remove", ...

@@ -3,21 +3,23 @@ import NetAddress
 /// One netlink request the writer's model asks for, before it gets a sequence number.
 /// The model (`FIBState`) produces these; the writer encodes, sends and reports each result back.
 enum FIBOperation: Hashable {
+    // The rare cases are `indirect` (boxed) so that the common one, `nexthopRoute`, keeps the
+    // enum small: a million of these are planned for a full table.
     /// Create or replace a single nexthop object.
-    case nexthop(id: UInt32, key: NexthopKey)
+    indirect case nexthop(id: UInt32, key: NexthopKey)
     /// Create or replace a group with these members (in place: routes follow without being touched).
     case group(id: UInt32, members: [NexthopGroupMember])
     /// Delete a nexthop object or group.
     case deleteObject(id: UInt32)
     /// Create or replace our route for a prefix. The model records the route as installed when it
     /// plans this; `previous` is what the kernel held before, restored if the request fails.
-    case route(IPPrefix, RouteTarget, previous: Target = .none)
+    indirect case route(IPPrefix, RouteTarget, previous: Target = .none)
     /// `.route` via a nexthop object, the hot path: a payload without references, cheap to copy.
     case nexthopRoute(IPPrefix, id: UInt32, previous: Target)
     /// Delete our route for a prefix.
     case deleteRoute(IPPrefix)
     /// EVPN and neighbour entries: a prebuilt message (its sequence is set when sent).
-    case l2(NetlinkMessage, FIBFailure.Subject)
+    indirect case l2(NetlinkMessage, FIBFailure.Subject)
 
     /// Appends the request. Routes go through the allocation-free encoder, which the tests
     /// check against the typed builder (and that against iproute2's bytes).

@@ -14,13 +14,13 @@ extension FIBState {
         let old = links[index]
         links[index] = usable
         guard old != usable else { return }
-        if old == nil && usable { return }
         var touched: [UInt32] = []
         for (id, nh) in nexthops where nh.key.interfaceIndex == index {
             touched.append(id)
             if !config.useNexthopObjects { continue }
             if usable {
-                if nh.refs > 0 || nh.adopted {
+                // Also when the link is new to us (created after a next hop on it failed).
+                if (nh.refs > 0 || nh.adopted) && !nh.present {
                     nexthops[id]?.waitingForLink = false
                     dirtyObjects.insert(id)
                 }
@@ -89,8 +89,8 @@ extension FIBState {
     /// A route of ours changed in the kernel for another reason than our request (someone's
     /// `ip route`, the kernel, or an offload flag change by a driver). Returns the new offload
     /// flags when they changed.
-    mutating func routeChangedInKernel(_ m: RouteMessage, deleted: Bool) -> FIBOffloadFlags? {
-        guard let prefix = m.destination else { return nil }
+    mutating func routeChangedInKernel(_ m: RouteSummary, deleted: Bool) -> FIBOffloadFlags? {
+        let prefix = m.destination
         guard var e = routes[prefix] else {
             // Not ours (any more): remove it once converged, leave it alone before.
             if !deleted {
@@ -109,7 +109,7 @@ extension FIBState {
     }
 
     /// How a kernel route message maps to a target in our model.
-    func target(of m: RouteMessage) -> Target {
+    func target(of m: RouteSummary) -> Target {
         switch m.type {
         case .blackhole: return .blackhole
         case .unreachable: return .unreachable
@@ -120,9 +120,8 @@ extension FIBState {
     }
 
     /// Whether a route message is one of ours (protocol, table, metric).
-    func isOurs(_ m: RouteMessage) -> Bool {
-        m.protocol == config.routeProtocol && m.tableID == config.table && m.priority == config.metric
-            && (m.family == .inet || m.family == .inet6)
+    func isOurs(_ m: RouteSummary) -> Bool {
+        m.protocol == config.routeProtocol && m.table == config.table && m.priority == config.metric
     }
 
     /// Whether a nexthop message is one of ours (id range and protocol).
@@ -134,7 +133,7 @@ extension FIBState {
     /// Reconciles the model with full dumps of the kernel's nexthop objects and routes. At
     /// start-up this adopts what a previous run left (so a restart never blackholes the host);
     /// after ENOBUFS it finds out what we missed. Everything that differs is queued for the next plan.
-    mutating func reconcile(nexthopDump: [NexthopMessage], routeDump: [RouteMessage]) {
+    mutating func reconcile(nexthopDump: [NexthopMessage], routeDump: [RouteSummary]) {
         flushRefs()
         // Nexthop objects first, then groups (which reference them).
         var seen: Set<UInt32> = []
@@ -196,9 +195,8 @@ extension FIBState {
 
         // Routes.
         var kernel: [IPPrefix: (Target, FIBOffloadFlags)] = [:]
-        for m in routeDump where isOurs(m) {
-            if let p = m.destination { kernel[p] = (target(of: m), FIBOffloadFlags(m.flags)) }
-        }
+        kernel.reserveCapacity(routeDump.count)
+        for m in routeDump where isOurs(m) { kernel[m.destination] = (target(of: m), FIBOffloadFlags(m.flags)) }
         var dirty: [IPPrefix] = []
         routes.updateAll { prefix, e in
             let have = kernel.removeValue(forKey: prefix)

@@ -57,7 +57,13 @@ extension FIBState {
         guard !revived.isEmpty || !lost.isEmpty else { return }
         // Only objects that routes point at directly matter: a next hop used only inside groups
         // changes no route (the group replace covers it), so no walk of a million routes for it.
-        let revived = self.revived.filter(hasRouteReferences), lost = self.lost.filter(hasRouteReferences)
+        // And a new object has no route waiting for it (the routes planned with it are already
+        // counted as installed): only objects some route waited for are worth a walk.
+        let revived = self.revived.filter {
+            hasRouteReferences($0) && (!config.useNexthopObjects || pendingObjects.contains($0))
+        }
+        let lost = self.lost.filter(hasRouteReferences)
+        pendingObjects.subtract(revived)
         self.revived = []
         self.lost = []
         guard !revived.isEmpty || !lost.isEmpty || hasFailedRoutes else { return }
@@ -65,7 +71,8 @@ extension FIBState {
         routes.updateAll { prefix, e in
             if e.have.kind == .object, lost.contains(e.have.id) { e.have = .none }
             let touched = e.want.kind == .object && (revived.contains(e.want.id) || lost.contains(e.want.id))
-            if touched || (e.want.kind == .object && e.have != e.want && e.flags.contains(.failed)) {
+            if (touched && (e.have != e.want || !config.useNexthopObjects))
+                || (e.want.kind == .object && e.have != e.want && e.flags.contains(.failed)) {
                 if !e.flags.contains(.dirty) {
                     e.flags.insert(.dirty)
                     dirty.append(prefix)
@@ -161,6 +168,7 @@ extension FIBState {
 
     /// A route cannot be installed because none of its next hops is usable: remember why, once.
     mutating func notePending(_ prefix: IPPrefix, objectID: UInt32) {
+        pendingObjects.insert(objectID)
         var cause = nexthops[objectID]?.lastError
         if cause == nil, let g = groups[objectID] {
             for m in g.members { if let e = nexthops[m.id]?.lastError { cause = e; break } }
@@ -238,13 +246,13 @@ extension FIBState {
                 if !wasPresent { revived.insert(id) }
                 return nil
             }
-            let f = FIBFailure(subject: .group(id: id), operation: "install", errno: error, message: text, willRetry: false)
+            let f = FIBFailure(subject: .nexthopObject(id: id), operation: "install", errno: error, message: text, willRetry: false)
             groups[id]?.lastError = f
             return f
         case .deleteObject(let id):
             let gone = error == 0 || error == ENOENT || error == ESRCH
             if !gone {
-                return FIBFailure(subject: groups[id] != nil ? .group(id: id) : .group(id: id), operation: "remove",
+                return FIBFailure(subject: .nexthopObject(id: id), operation: "remove",
                                   errno: error, message: text, willRetry: false)
             }
             if let g = groups[id] {

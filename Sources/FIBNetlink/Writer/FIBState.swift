@@ -4,7 +4,9 @@ import NetAddress
 //
 // For every prefix it holds what we want (`want`) and what we believe the kernel has (`have`).
 // Next hops are shared kernel objects: one nexthop object per (gateway, interface), one group per
-// distinct set of members with weights, reference counted by the routes (and groups) using them.
+// distinct set of members with weights (a single next hop too), reference counted by the routes
+// (and groups) using them. Routes point at groups; a group whose routes all move together takes
+// the new members in place (`applyMigrations`).
 // The writer asks the model for operations in dependency order (nexthops, groups, routes, then
 // garbage), sends them, and reports each result back; link events and kernel notifications
 // also come in here. Because it is a plain value, every decision is unit-testable without a kernel.
@@ -89,10 +91,14 @@ struct FIBState {
     /// Objects that became present / were removed by the kernel since the last route scan.
     var revived: Set<UInt32> = []
     var lost: Set<UInt32> = []
+    /// Objects some route is waiting for (its install was held back because they were missing).
+    var pendingObjects: Set<UInt32> = []
     /// Routes whose last install failed, with why.
     var routeErrors: [IPPrefix: FIBFailure] = [:]
     /// Prefixes to try again after a transient error.
     var retry: [IPPrefix] = []
+    /// Group-to-group moves of the current batch (see `applyMigrations`).
+    var migrations: [Migration: Int] = [:]
     /// Route operations planned directly by `set` (see `takeDirectOps`).
     var directOps: [FIBOperation] = []
     var readyCache: (id: UInt32, ready: Bool)?
@@ -144,7 +150,12 @@ struct FIBState {
                 return FIBFailure(subject: .route(route.prefix), operation: "install", errno: 22,
                                   message: "an IPv6 route cannot use the IPv4 gateway \(bad.gateway.map { "\($0)" } ?? "")", willRetry: false)
             }
-            guard let id = hops.count == 1 ? acquireNexthop(NexthopKey(hops[0], routeIsV4: v4)) : acquireGroup(hops, routeIsV4: v4) else {
+            // With nexthop objects every route points at a group, a single next hop included, so
+            // that its set can later change in place (FRR PR #22111: a singleton object cannot
+            // grow into a group without a new id). Groups are shared, so there is one singleton
+            // group per next hop (PR #20023). Multipath mode uses the next hop directly.
+            let single = hops.count == 1 && !config.useNexthopObjects
+            guard let id = single ? acquireNexthop(NexthopKey(hops[0], routeIsV4: v4)) : acquireGroup(hops, routeIsV4: v4) else {
                 return FIBFailure(subject: .route(route.prefix), operation: "install", errno: 28,
                                   message: "no free nexthop id in \(config.nexthopIDs)", willRetry: false)
             }
@@ -191,8 +202,68 @@ struct FIBState {
         if let op { directOps.append(op) }
         if clearedError { routeErrors[route.prefix] = nil }
         if queued { dirtyRoutes.append(route.prefix) }
+        if old.kind == .object && want.kind == .object && old.id != want.id && config.useNexthopObjects {
+            migrations[Migration(from: old.id, to: want.id), default: 0] += 1
+        }
         release(old)
         return nil
+    }
+
+    /// Routes of a batch that moved from one group to another, counted per pair.
+    struct Migration: Hashable {
+        var from: UInt32
+        var to: UInt32
+    }
+
+    /// When every route of group G moved, in this batch, to the same new set whose group N exists
+    /// only for them (and is not in the kernel yet), G takes N's members in place: one group
+    /// replace under G's id, and not a single route message (a peer going down, or a single next
+    /// hop growing into ECMP: FRR issue #19's cases). N is forgotten; its routes point at G again.
+    mutating func applyMigrations() {
+        guard !migrations.isEmpty else { return }
+        flushRefs()
+        let moves = migrations
+        migrations = [:]
+        var renamed: [UInt32: UInt32] = [:]
+        for (m, count) in moves {
+            guard let g = groups[m.from], let n = groups[m.to], renamed[m.to] == nil, !renamed.values.contains(m.from),
+                  g.refs == 0, n.refs == count, !n.present, !n.adopted, g.present, !g.adopted else { continue }
+            if g.indexed, groupByMembers[g.members] == g.id { groupByMembers[g.members] = nil }
+            groups[n.id] = nil               // N's references on its members now belong to G
+            var moved = GroupObject(id: g.id, members: n.members)
+            moved.refs = n.refs
+            moved.present = true
+            moved.installed = g.installed
+            moved.version = g.version &+ 1
+            moved.indexed = n.indexed
+            groups[g.id] = moved
+            if n.indexed { groupByMembers[n.members] = g.id }
+            for mem in g.members { releaseObject(mem.id) }   // G's old members
+            garbage.remove(g.id)
+            garbage.remove(n.id)
+            dirtyObjects.remove(n.id)
+            dirtyObjects.insert(g.id)
+            renamed[n.id] = g.id
+        }
+        guard !renamed.isEmpty else { return }
+        lastHopsValid = false
+        readyCache = nil
+        var kept: [FIBOperation] = []
+        kept.reserveCapacity(directOps.count)
+        for op in directOps {
+            guard case .nexthopRoute(let prefix, let id, let previous) = op, let g = renamed[id] else { kept.append(op); continue }
+            routes.modify(prefix) { slot in
+                slot?.want = .object(g)
+                slot?.have = .object(g)
+            }
+            if previous != .object(g) { kept.append(.nexthopRoute(prefix, id: g, previous: previous)) }
+        }
+        directOps = kept
+        for prefix in dirtyRoutes {
+            routes.modify(prefix) { slot in
+                if let w = slot?.want, w.kind == .object, let g = renamed[w.id] { slot?.want = .object(g) }
+            }
+        }
     }
 
     /// Whether an object exists in the kernel or will be created before routes are sent.

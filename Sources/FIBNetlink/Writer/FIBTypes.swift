@@ -88,10 +88,21 @@ public struct FIBConfiguration: Sendable {
     public var staleRouteTimeout: Duration? = .seconds(300)
     /// Bytes of requests per sendmsg(2).
     public var batchBytes = 256 << 10
+    /// Encode the next batch of routes while the kernel processes the previous one (on the
+    /// sender thread). Off: each batch is sent and answered before the next is encoded.
+    public var pipelineBatches = true
     /// Watch links, addresses, neighbours, routes and nexthops (needed for fast failover).
     public var monitor = true
     /// Set net.ipv{4,6}.fib_notify_on_flag_change = 1 so the kernel reports offload flag changes.
     public var enableOffloadNotifications = true
+    /// Sets net.ipv4.nexthop_compat_mode at start (nil: leave it). The default turns it off when
+    /// nexthop objects are used: in compat mode the kernel re-announces every route using a
+    /// nexthop object or group whenever that object changes, a walk of the whole FIB per group
+    /// replace (about 1 s with a million routes, all under the RTNL lock) that undoes the O(1)
+    /// failover nexthop objects exist for. The kernel documents turning it off once the system
+    /// understands the nexthop API. Visible effect: `ip route` shows `nhid N` without the expanded
+    /// next hops (`ip nexthop` and `bgpd show fib` have them).
+    public var nexthopCompatMode: Bool? = false
     /// Socket options of the request socket.
     public var socketOptions = NetlinkSocket.Options()
     /// Receive buffer of the monitor socket. Too small, and a burst of changes by others overruns

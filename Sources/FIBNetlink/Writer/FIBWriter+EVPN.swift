@@ -22,7 +22,7 @@ public enum FIBL2Change: Sendable, Hashable {
 extension FIBWriter {
     /// Applies EVPN dataplane changes; returns what failed (also sent as `.failed` events).
     @discardableResult
-    public func apply(_ changes: [FIBL2Change]) -> [FIBFailure] {
+    public func applyL2(_ changes: [FIBL2Change]) -> [FIBFailure] {
         var ops: [FIBOperation] = []
         let proto = configuration.routeProtocol
         for c in changes {

@@ -32,7 +32,9 @@ public actor FIBWriter {
     private let eventSink: AsyncStream<FIBEvent>.Continuation
     private var state: FIBState
     private let socket: NetlinkSocket
-    private var encoder = NetlinkEncoder(capacity: 1 << 20)
+    private let sender: BatchSender
+    private var inFlight: [Int: ([FIBOperation], Range<Int>)] = [:]
+    private var nextTag = 0
     private var monitor: MonitorThread?
     private var monitorTask: Task<Void, Never>?
     private var staleTimer: Task<Void, Never>?
@@ -55,6 +57,7 @@ public actor FIBWriter {
         context = EncodeContext(configuration)
         state = FIBState(config: configuration)
         socket = try NetlinkSocket(namespace: configuration.namespace, options: configuration.socketOptions)
+        sender = BatchSender(socket: socket)
         (events, eventSink) = AsyncStream.makeStream(of: FIBEvent.self, bufferingPolicy: .unbounded)
     }
 
@@ -64,7 +67,14 @@ public actor FIBWriter {
     public func start() throws(NetlinkSocketError) {
         guard !started else { return }
         started = true
-        if configuration.enableOffloadNotifications { enableOffloadNotifications() }
+        var sysctls: [(String, String)] = []
+        if configuration.enableOffloadNotifications {
+            sysctls += [("/proc/sys/net/ipv4/fib_notify_on_flag_change", "1"), ("/proc/sys/net/ipv6/fib_notify_on_flag_change", "1")]
+        }
+        if configuration.useNexthopObjects, let compat = configuration.nexthopCompatMode {
+            sysctls.append(("/proc/sys/net/ipv4/nexthop_compat_mode", compat ? "1" : "0"))
+        }
+        writeSysctls(sysctls)
         if configuration.monitor {
             let m = try MonitorThread(namespace: configuration.namespace, ignoringPortID: socket.portID,
                                       receiveBufferSize: configuration.monitorReceiveBufferSize)
@@ -74,7 +84,7 @@ public actor FIBWriter {
         try readKernel(reason: "start")
         sync()
         if let m = monitor {
-            monitorTask = Task { [weak self] in
+            monitorTask = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 for await input in m.stream {
                     guard let self else { return }
                     await self.handle(input)
@@ -82,7 +92,7 @@ public actor FIBWriter {
             }
         }
         if let timeout = configuration.staleRouteTimeout {
-            staleTimer = Task { [weak self] in
+            staleTimer = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 try? await Task.sleep(for: timeout)
                 guard !Task.isCancelled else { return }
                 await self?.converged()
@@ -90,8 +100,16 @@ public actor FIBWriter {
         }
     }
 
-    /// Stops monitoring and timers. Routes stay in the kernel (a restart adopts them).
+    deinit {
+        monitor?.stop()
+        sender.stop()
+    }
+
+    /// Stops monitoring and timers and closes the sockets once idle. Routes stay in the kernel
+    /// (a restart adopts them). The writer cannot be used afterwards.
     public func stop() {
+        drain()
+        sender.stop()
         monitor?.stop()
         monitor = nil
         monitorTask?.cancel()
@@ -110,26 +128,31 @@ public actor FIBWriter {
             if case .add(let r) = change { if r.prefix.isV4 { v4 += 1 } else { v6 += 1 } }
         }
         state.routes.reserve(v4: v4, v6: v6)
-        // Slices bound the memory of planned operations and let the kernel start early.
-        var index = 0
-        while index < changes.count {
-            let end = min(changes.count, index + 65536)
-            for change in changes[index..<end] {
-                switch change {
-                case .add(let r), .replace(let r):
-                    if let f = state.set(r) { report(f) } else { accepted += 1 }
-                case .delete(let p):
-                    state.remove(p)
-                    accepted += 1
-                }
+        // The whole batch first: whether every route of a group moves (so the group can change
+        // in place) is only known at the end.
+        for change in changes {
+            switch change {
+            case .add(let r), .replace(let r):
+                if let f = state.set(r) { report(f) } else { accepted += 1 }
+            case .delete(let p):
+                state.remove(p)
+                accepted += 1
             }
-            index = end
-            sync(collectGarbage: index == changes.count)
         }
-        if changes.isEmpty { sync() }
+        sync()
         let result = FIBBatchResult(accepted: accepted, failures: batchFailures)
         batchFailures = []
         return result
+    }
+
+    /// Removes every route and nexthop object of ours from the kernel (a clean shutdown without
+    /// graceful restart). The writer stays usable.
+    public func removeAll() {
+        var prefixes: [IPPrefix] = []
+        state.routes.forEach { p, _ in prefixes.append(p) }
+        for p in prefixes { state.remove(p) }
+        state.markConverged()
+        sync()
     }
 
     /// The RIB has converged after start-up: remove what a previous run left and nobody claimed.
@@ -150,43 +173,45 @@ public actor FIBWriter {
         monitor?.suspendForTesting()
     }
 
-    /// Counters (cheap; no route walk).
+    /// Counters (cheap; no route walk: `routesInstalled` and `objectsInstalled` are filled in by `snapshot()` only).
     public var counters: FIBStatistics { statistics }
 
     /// Re-reads the kernel and repairs any difference (also done automatically after ENOBUFS).
     public func resync(reason: String = "requested") {
         statistics.resyncs += 1
-        do { try readKernel(reason: reason) } catch { report(FIBFailure(subject: .group(id: 0), operation: "resync", errno: error.errno, message: error.description, willRetry: true)) }
+        do throws(NetlinkSocketError) {
+            try readKernel(reason: reason)
+        } catch {
+            report(FIBFailure(subject: .writer, operation: "resync", errno: error.errno, message: error.description, willRetry: false))
+        }
         sync()
     }
 
     // MARK: sync
 
-    /// Runs plans until the model has nothing left to send. Unused objects are deleted only when
-    /// `collectGarbage` (not between the slices of one big batch, which may use them again).
-    private func sync(collectGarbage: Bool = true) {
+    /// Runs plans until the model has nothing left to send.
+    private func sync() {
         var rounds = 0
         repeat {
+            state.applyMigrations()
             execute(state.planNexthops())
             execute(state.planGroups())
             state.scanRoutes()
-            execute(state.takeDirectOps())
-            repeat { execute(state.planRoutes(limit: 16384)) } while !state.dirtyRoutes.isEmpty
-            if collectGarbage {
-                execute(state.planGarbageGroups())
-                execute(state.planGarbageNexthops())
-            }
+            execute(state.takeDirectOps(), wait: false)
+            repeat { execute(state.planRoutes(limit: 16384), wait: false) } while !state.dirtyRoutes.isEmpty
+            drain()
+            execute(state.planGarbageGroups())
+            execute(state.planGarbageNexthops())
             for f in state.pendingFailures { report(f) }
             state.pendingFailures = []
             rounds += 1
         } while state.hasWork && rounds < 8
-        guard collectGarbage else { return }
         if needsResync {
             needsResync = false
             resync(reason: "kernel dropped netlink messages (ENOBUFS)")
         }
         if !state.retry.isEmpty && retryTask == nil {
-            retryTask = Task { [weak self] in
+            retryTask = Task(executorPreference: WriterExecutor.shared) { [weak self] in
                 try? await Task.sleep(for: .seconds(1))
                 await self?.retryFailed()
             }
@@ -208,13 +233,17 @@ public actor FIBWriter {
         sync()
     }
 
-    /// Sends operations in batches and records each one's result. Every message of a batch but the
+    /// Sends operations in batches through the sender thread. Every message of a batch but the
     /// last goes without NLM_F_ACK; errors come back anyway, each with its request's sequence
     /// number, and the ACK of the last message tells us the kernel has processed the whole batch.
-    private func execute(_ ops: [FIBOperation]) {
+    /// With `wait` false (route operations, which the model already counts as done) this returns
+    /// as soon as the batches are queued, so the next ones are encoded while the kernel works;
+    /// `drain()` collects their results.
+    private func execute(_ ops: [FIBOperation], wait: Bool = true) {
+        guard !ops.isEmpty else { return }
         var start = 0
         while start < ops.count {
-            encoder.removeAll()
+            var encoder = NetlinkEncoder(capacity: configuration.batchBytes + 4096)
             let base = socket.nextSequence()
             var end = start
             var lastMessage = 0
@@ -227,22 +256,32 @@ public actor FIBWriter {
             encoder.insertFlags(.ack, messageAt: lastMessage)
             let count = end - start
             for _ in 1..<count { _ = socket.nextSequence() }
-            var errors: [Int: (Int32, String?)] = [:]
-            do throws(NetlinkSocketError) {
-                try socket.send(encoder.bytes)
-                statistics.batchesSent += 1
-                statistics.messagesSent += count
-                errors = try collectAnswers(base: base, count: count)
-            } catch {
+            nextTag += 1
+            inFlight[nextTag] = (ops, start..<end)
+            statistics.batchesSent += 1
+            statistics.messagesSent += count
+            sender.submit(BatchSender.Batch(bytes: encoder.bytes, base: base, count: count, tag: nextTag))
+            start = end
+        }
+        if wait || !configuration.pipelineBatches { drain() }
+    }
+
+    /// Waits for every batch sent and records the results.
+    private func drain() {
+        guard !inFlight.isEmpty else { return }
+        for outcome in sender.waitAll() {
+            guard let (ops, range) = inFlight.removeValue(forKey: outcome.tag) else { continue }
+            var errors = outcome.errors
+            if let error = outcome.failure {
                 if error.isOverrun || error.isTimeout {
-                    // Answers were lost: we do not know what failed. Assume the best and re-read the kernel.
+                    // Answers were lost: we do not know what failed. Keep the plan and re-read the kernel.
                     needsResync = true
                 } else {
-                    for i in 0..<count { errors[i] = (error.errno, error.description) }
+                    for i in 0..<range.count where errors[i] == nil { errors[i] = (error.errno, error.description) }
                 }
             }
-            for i in 0..<count {
-                let op = ops[start + i]
+            for i in 0..<range.count {
+                let op = ops[range.lowerBound + i]
                 let isRoute: Bool
                 switch op {
                 case .nexthopRoute, .route: isRoute = true
@@ -254,26 +293,8 @@ public actor FIBWriter {
                 let (err, msg) = errors.isEmpty ? (0, nil) : errors[i] ?? (0, nil)
                 if let f = state.record(op, error: err, message: msg) { report(f) }
             }
-            start = end
         }
-    }
-
-    /// Reads answers until the one for the batch's last request; returns errors by index.
-    private func collectAnswers(base: UInt32, count: Int) throws(NetlinkSocketError) -> [Int: (Int32, String?)] {
-        var errors: [Int: (Int32, String?)] = [:]
-        let last = count - 1
-        while true {
-            let data = try socket.receive(timeoutMilliseconds: 30_000)
-            var frames = NetlinkFrameIterator(data)
-            while let frame = try? frames.next() {
-                guard frame.header.type == .error,
-                      let ack = try? NetlinkAck(decoding: data, range: frame.body, flags: frame.header.flags) else { continue }
-                let index = Int(ack.request.sequence &- base)
-                guard index >= 0 && index < count else { continue }
-                if ack.error != 0 { errors[index] = (-ack.error, ack.message) }
-                if index == last { return errors }
-            }
-        }
+        inFlight.removeAll()
     }
 
     private func report(_ f: FIBFailure) {
@@ -287,6 +308,7 @@ public actor FIBWriter {
     /// Dumps links, addresses, neighbours (reported as events), then our nexthop objects and
     /// routes (reconciled into the model).
     private func readKernel(reason: String) throws(NetlinkSocketError) {
+        drain()
         eventSink.yield(.resyncStarted(reason: reason))
         for m in try socket.dump(.dumpLinks()) {
             guard case .link(let l) = m.body else { continue }
@@ -304,25 +326,31 @@ public actor FIBWriter {
         let nexthops = try socket.dump(.dumpNexthops()).compactMap { m -> NexthopMessage? in
             if case .nexthop(let n) = m.body { return n } else { return nil }
         }
-        var routes: [RouteMessage] = []
+        for n in nexthops where !state.isOurs(n) {
+            if let k = KernelNexthop(n) { eventSink.yield(.nexthopChanged(k)) }
+        }
+        var routes: [RouteSummary] = []
         for family in [AddressFamily.inet, .inet6] {
             let dump = NetlinkMessage.dumpRoutes(family: family, protocol: configuration.routeProtocol, table: configuration.table)
-            for m in try socket.dump(dump, timeoutMilliseconds: 30_000) {
-                if case .route(let r) = m.body, state.isOurs(r) { routes.append(r) }
+            try socket.dumpFrames(dump) { bytes, frame in
+                if frame.header.type == .newRoute, let r = RouteSummary(bytes: bytes, body: frame.body), state.isOurs(r) {
+                    routes.append(r)
+                }
             }
         }
         state.reconcile(nexthopDump: nexthops, routeDump: routes)
         eventSink.yield(.synchronized)
     }
 
-    /// net.ipv{4,6}.fib_notify_on_flag_change = 1, in the writer's namespace, where the kernel has it.
-    private nonisolated func enableOffloadNotifications() {
-        let paths = ["/proc/sys/net/ipv4/fib_notify_on_flag_change", "/proc/sys/net/ipv6/fib_notify_on_flag_change"]
+    /// Writes sysctls (absolute /proc/sys paths) in the writer's namespace, where the kernel has them.
+    private nonisolated func writeSysctls(_ settings: [(String, String)]) {
+        guard !settings.isEmpty else { return }
         let write: @Sendable () -> Void = {
-            for p in paths {
-                let fd = open(p, O_WRONLY | O_CLOEXEC)
+            for (path, value) in settings {
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
                 guard fd >= 0 else { continue }
-                _ = Glibc.write(fd, "1\n", 2)
+                let text = value + "\n"
+                _ = text.withCString { Glibc.write(fd, $0, strlen($0)) }
                 close(fd)
             }
         }
@@ -340,7 +368,7 @@ public actor FIBWriter {
         case .overrun:
             resync(reason: "kernel dropped netlink notifications (ENOBUFS)")
         case .failed(let e):
-            report(FIBFailure(subject: .group(id: 0), operation: "monitor", errno: e.errno, message: e.description, willRetry: false))
+            report(FIBFailure(subject: .writer, operation: "monitor", errno: e.errno, message: e.description, willRetry: false))
         case .messages(let messages):
             var repairs = 0
             for m in messages {
@@ -362,17 +390,25 @@ public actor FIBWriter {
                     eventSink.yield(.neighborRemoved(FIBNeighbor(n)))
                 case (.newRoute, .route(let r)), (.deleteRoute, .route(let r)):
                     let deleted = m.header.type == .deleteRoute
-                    if state.isOurs(r) {
-                        if let flags = state.routeChangedInKernel(r, deleted: deleted), let p = r.destination {
-                            eventSink.yield(.offloadChanged(prefix: p, flags: flags))
+                    if let summary = RouteSummary(r), state.isOurs(summary) {
+                        if let flags = state.routeChangedInKernel(summary, deleted: deleted) {
+                            eventSink.yield(.offloadChanged(prefix: summary.destination, flags: flags))
                         }
                     } else if let k = KernelRoute(r) {
                         eventSink.yield(deleted ? .routeRemoved(k) : .routeChanged(k))
                     }
                 case (.deleteNexthop, .nexthop(let n)):
-                    if state.isOurs(n), let id = n.id, state.objectDeletedByOthers(id) { repairs += 1 }
+                    if state.isOurs(n) {
+                        if let id = n.id, state.objectDeletedByOthers(id) { repairs += 1 }
+                    } else if let id = n.id {
+                        eventSink.yield(.nexthopRemoved(id: id))
+                    }
                 case (.newNexthop, .nexthop(let n)):
-                    if state.isOurs(n) { state.objectChangedByOthers(n) }
+                    if state.isOurs(n) {
+                        state.objectChangedByOthers(n)
+                    } else if let k = KernelNexthop(n) {
+                        eventSink.yield(.nexthopChanged(k))
+                    }
                 default:
                     break
                 }

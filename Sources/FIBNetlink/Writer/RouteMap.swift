@@ -23,13 +23,35 @@ struct Target: Hashable {
     static func object(_ id: UInt32) -> Target { Target(kind: .object, id: id) }
 }
 
-/// One prefix's state: what we want in the kernel and what we believe it holds.
+/// One prefix's state: what we want in the kernel and what we believe it holds. Packed into 16
+/// bytes (a million of these live in the route map).
 struct RouteEntry {
-    var want: Target
-    var have: Target
+    private var wantID: UInt32
+    private var haveID: UInt32
     /// Multipath mode: the next-hop set version installed (routes are re-sent when it changes).
     var haveVersion: UInt32 = 0
+    private var wantKind: Target.Kind
+    private var haveKind: Target.Kind
     var flags: Flags = []
+
+    init(want: Target, have: Target, haveVersion: UInt32 = 0, flags: Flags = []) {
+        wantID = want.id
+        wantKind = want.kind
+        haveID = have.id
+        haveKind = have.kind
+        self.haveVersion = haveVersion
+        self.flags = flags
+    }
+
+    var want: Target {
+        get { Target(kind: wantKind, id: wantID) }
+        set { wantKind = newValue.kind; wantID = newValue.id }
+    }
+
+    var have: Target {
+        get { Target(kind: haveKind, id: haveID) }
+        set { haveKind = newValue.kind; haveID = newValue.id }
+    }
 
     struct Flags: OptionSet {
         var rawValue: UInt8

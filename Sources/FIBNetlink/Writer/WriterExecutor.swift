@@ -1,12 +1,14 @@
 import Glibc
 
-/// The serial executor of every `FIBWriter`: one dedicated thread.
+/// The serial executor of every `FIBWriter`, and the task executor of the writer's own tasks
+/// (the monitor consumer, timers): one dedicated thread.
 ///
 /// The writer's work is blocking system calls (sendmsg of large batches, which the kernel
 /// processes before returning, and waiting for ACKs). Running it on Swift's cooperative pool
 /// (two threads on a two-core host) would stall BGP sessions while a million routes go in; on its
-/// own thread it cannot. The job queue below is the executor's only shared state.
-final class WriterExecutor: SerialExecutor, @unchecked Sendable {
+/// own thread it cannot. Its tasks run here too, so a busy cooperative pool cannot delay the
+/// reaction to a link going down. The job queue below is the executor's only shared state.
+final class WriterExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     static let shared = WriterExecutor()
 
     private var mutex = pthread_mutex_t()
@@ -37,6 +39,10 @@ final class WriterExecutor: SerialExecutor, @unchecked Sendable {
 
     func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
+    }
+
+    func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
     }
 
     private func run() {
