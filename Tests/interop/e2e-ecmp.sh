@@ -6,10 +6,12 @@
 #   2. the fabric's routes are in the host's kernel through one ECMP nexthop group holding both
 #      ToRs' link-local addresses on the two uplinks, IPv4 (RFC 8950) and IPv6 alike; the spine's
 #      loopback answers pings from the host's loopback; the ToRs learnt the host's loopbacks.
-WORK_PREFIX=e2- source "$(dirname "$0")/lib.bash"
-FABRIC_PREFIX=e2-ecmp- source "$(dirname "$0")/fabric.bash"
+WORK_PREFIX=e2-
+source "$(dirname "$0")/lib.bash"
+FABRIC_PREFIX=e2-ecmp-
+source "$(dirname "$0")/fabric.bash"
 require /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh jq ping "$BGPD"
-BGPD_LOG_LEVEL=info
+BGPD_LOG_LEVEL=${BGPD_LOG_LEVEL:-info}
 
 start=$(now_ms)
 fabric_up

@@ -158,22 +158,23 @@ fib_full() { bgpd_jq $HOST summary ".fib[\"ipv4-unicast\"] >= $FABRIC_V4 and .fi
 
 # kernel_nexthop_sets FAMILY(-4|-6): the host's proto-bgp routes in the kernel, grouped by the
 # set of next hops they forward to, as JSON: {"fe80::...@h1,fe80::...@h2": 4001, ...}. Routes
-# are resolved through their nexthop objects and groups (`ip -j nexthop`).
+# are resolved through their nexthop objects and groups (`ip -j nexthop`); a route without a
+# nexthop object counts as "no-nhid". awk counts routes per nhid (jq on thousands of routes
+# would take most of a second, which would blur the failover time measured with it).
 kernel_nexthop_sets() {
-    # Files, not arguments: thousands of routes overflow one argument's 128 KiB limit.
-    ip -n $HOST -j "$1" route show proto bgp >"$WORK/routes$1.json"
-    ip -n $HOST -j nexthop show >"$WORK/nexthops$1.json"
-    jq -cn --slurpfile r "$WORK/routes$1.json" --slurpfile n "$WORK/nexthops$1.json" '
-        $r[0] as $r | $n[0] as $n
-        | ($n | map({key: (.id | tostring), value: .}) | from_entries) as $nh
-        | def hops($id): ($nh[$id | tostring]) as $o
+    local per_nhid
+    per_nhid=$(ip -n $HOST "$1" route show proto bgp | awk '
+        $1 == "nexthop" { next }
+        { n = "none"; for (i = 2; i < NF; i++) if ($i == "nhid") n = $(i + 1); c[n]++ }
+        END { printf "{"; sep = ""; for (k in c) { printf "%s\"%s\":%d", sep, k, c[k]; sep = "," }; printf "}" }')
+    ip -n $HOST -j nexthop show | jq -c --argjson c "$per_nhid" '
+        (map({key: (.id | tostring), value: .}) | from_entries) as $nh
+        | def hops($id): ($nh[$id]) as $o
             | if $o == null then ["missing"]
-              elif $o.group then [$o.group[] | hops(.id)[]]
+              elif $o.group then [$o.group[] | hops(.id | tostring)[]]
               else ["\($o.gateway)@\($o.dev)"] end;
-        $r | map(if .nhid then (hops(.nhid) | sort | join(","))
-                 elif .nexthops then ([.nexthops[] | "\(.gateway // .via.host)@\(.dev)"] | sort | join(","))
-                 else "\(.gateway // .via.host // "none")@\(.dev // "none")" end)
-           | group_by(.) | map({key: .[0], value: length}) | from_entries'
+        [$c | to_entries[] | {key: (if .key == "none" then "no-nhid" else (hops(.key) | sort | join(",")) end), value}]
+        | group_by(.key) | map({key: .[0].key, value: (map(.value) | add)}) | from_entries'
 }
 BOTH_SET="$TOR1_LL@$H1,$TOR2_LL@$H2"
 

@@ -70,14 +70,23 @@ actor Daemon {
         logger.info("bgpd \(bgpdVersion) running: AS \(config.asn), router-id \(config.routerID), \(config.neighbors.count) neighbors")
     }
 
-    /// SIGTERM/SIGINT: every session gets Cease/Administrative Shutdown, then the RIB withdraws
-    /// what it installed in the kernel (unless `fib: keep-on-exit`).
+    /// SIGTERM/SIGINT: every session gets Cease/Administrative Shutdown (inside a Hard Reset
+    /// when the peer set the N bit: it drops our routes), then the RIB withdraws what it
+    /// installed in the kernel. With `fib: keep-on-exit` the kernel routes stay; if our graceful
+    /// restart capability also says forwarding is preserved, this is a planned restart: the
+    /// sessions get Cease/Administrative Reset, not wrapped, so the peers keep our routes (for
+    /// the restart time) and traffic flows both ways until bgpd is back.
     func shutdown() async {
         logger.info("shutting down: closing sessions")
         if config.fib.keepOnExit { await routing.freezeFIB() }
         await transport.stopListening()
+        let plannedRestart = config.fib.keepOnExit && SessionSetup.preservesForwarding(config)
+        let notification: NotificationMessage = plannedRestart
+            ? .adminReset(message: "bgpd restarting, forwarding state kept")
+            : .adminShutdown(message: "bgpd shutting down")
+        if plannedRestart { logger.notice("keep-on-exit: routes stay in the kernel, peers keep ours (graceful restart)") }
         await withTaskGroup(of: Void.self) { g in
-            for p in peers.values { g.addTask { await p.stop(.adminShutdown(message: "bgpd shutting down")) } }
+            for p in peers.values { g.addTask { await p.stop(notification) } }
         }
         peers = [:]
         await routing.shutdown(keepFIB: config.fib.keepOnExit)

@@ -34,7 +34,10 @@ enum SessionSetup {
         }
         let session = SessionConfiguration(
             localOpen: open.makeOpen(),
-            policy: NegotiationPolicy(peerAS: peerAS, keepaliveTime: n.timers.keepalive),
+            // Cease/Administrative Reset is what a planned restart with forwarding preserved sends
+            // (see `Daemon.shutdown`): not wrapped in a Hard Reset, so the peer keeps our routes.
+            policy: NegotiationPolicy(peerAS: peerAS, keepaliveTime: n.timers.keepalive,
+                                      hardAdministrativeReset: !preservesForwarding(global)),
             connectRetryTime: .seconds(Int(n.timers.connectRetry)),
             passive: n.passive,
             idleHold: IdleHoldBackoff(base: .seconds(1), maximum: .seconds(max(30, Int(n.timers.connectRetry)))))
@@ -50,11 +53,17 @@ enum SessionSetup {
     /// routes until our End-of-RIB; after a fresh start F is clear and the peer drops them.
     static func gracefulRestart(_ n: NeighborConfig, global: Config, restarted: Bool) -> GracefulRestartCapability {
         var cap = GracefulRestartCapability(flags: 0x4, restartTime: global.gracefulRestart.restartTime)
-        guard global.gracefulRestart.preserveForwarding, global.fib.install else { return cap }
+        guard preservesForwarding(global) else { return cap }
         if restarted { cap.flags |= 0x8 }
         cap.families = n.families.filter { $0 == .ipv4Unicast || $0 == .ipv6Unicast }
             .map { GracefulRestartCapability.Entry(family: $0, flags: restarted ? 0x80 : 0) }
         return cap
+    }
+
+    /// Our forwarding state outlives the daemon: routes go to the kernel and the configuration
+    /// says to advertise it (`graceful-restart: {preserve-forwarding: true}`, the default).
+    static func preservesForwarding(_ global: Config) -> Bool {
+        global.gracefulRestart.enabled && global.gracefulRestart.preserveForwarding && global.fib.install
     }
 
     /// What the RIB is told when the session comes up.
