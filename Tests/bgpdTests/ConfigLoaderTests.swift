@@ -64,6 +64,43 @@ import Testing
         #expect(c.metrics != nil)
     }
 
+    /// RFC 8212 by default; `policy: accept-all` and `ebgp-requires-policy: false` are the same
+    /// switch (docs/policy.md and FRR's words), and contradicting spellings are refused.
+    @Test func defaultPolicySpellings() throws {
+        let head = "asn: 65001\nrouter-id: 10.0.0.1\n"
+        func requires(_ extra: String) throws -> Bool { try ConfigLoader.load(head + extra).get().ebgpRequiresPolicy }
+        #expect(try requires(""))
+        #expect(try requires("policy: accept-all\n") == false)
+        #expect(try requires("ebgp-requires-policy: false\n") == false)
+        #expect(try requires("policy: rfc8212\n"))
+        #expect(try requires("policy: accept-all\nebgp-requires-policy: false\n") == false)
+        let contradiction = errors(head + "ebgp-requires-policy: true\npolicy: accept-all\n")
+        #expect(contradiction.count == 1)
+        #expect(contradiction.first?.line == 4)
+        #expect(contradiction.first?.message.contains("contradicts ebgp-requires-policy") == true)
+        let bad = errors(head + "policy: permit-all\n")
+        #expect(bad.first?.message == "policy must be one of accept-all, rfc8212, not 'permit-all'")
+        let rib = RoutingEngine.ribConfig(try ConfigLoader.load(head + "policy: accept-all\n").get())
+        #expect(rib.defaultEBGPPolicy == .acceptAll)
+        #expect(rib.warnsAcceptAllDefault)
+    }
+
+    /// ECMP settings reach the RIB; a host with ToRs in two ASes needs multipath-relax.
+    @Test func multipathSettings() throws {
+        let head = "asn: 65001\nrouter-id: 10.0.0.1\n"
+        let d = try ConfigLoader.load(head).get()
+        #expect(d.maximumPaths == 64 && !d.multipathRelax)
+        let c = try ConfigLoader.load(head + "maximum-paths: 8\nmultipath-relax: true\n").get()
+        let rib = RoutingEngine.ribConfig(c)
+        #expect(rib.maximumPaths == 8)
+        #expect(rib.multipathRelax)
+        #expect(errors(head + "maximum-paths: 0\n").count == 1)
+        #expect(errors(head + "multipath-relax: sometimes\n").count == 1)
+        let gr = try ConfigLoader.load(head + "graceful-restart: {preserve-forwarding: false}\n").get()
+        #expect(!gr.gracefulRestart.preserveForwarding)
+        #expect(ConfigDiff.compute(old: d, new: c).restartAll)
+    }
+
     @Test func timersInheritAndOverride() throws {
         let c = try ConfigLoader.load("""
             asn: 4200000001

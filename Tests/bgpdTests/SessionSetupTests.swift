@@ -20,11 +20,43 @@ import Testing
         #expect(open.holdTime == 9)
         let caps = open.capabilities
         #expect(caps.contains(.extendedNextHop([ExtendedNextHopEntry(family: .ipv4Unicast, nextHopAFI: .ipv6)])))
-        #expect(caps.contains(.gracefulRestart(GracefulRestartCapability(flags: 0x4, restartTime: 120))))
+        // Forwarding is preserved across restarts by default, so the unicast families are listed;
+        // after a fresh start their F bits are clear.
+        #expect(caps.contains(.gracefulRestart(GracefulRestartCapability(
+            flags: 0x4, restartTime: 120,
+            families: [.init(family: .ipv4Unicast, flags: 0), .init(family: .ipv6Unicast, flags: 0)]))))
         #expect(caps.contains(.fqdn(hostname: Array("leaf1".utf8), domain: [])))
         #expect(!caps.contains { if case .addPath = $0 { return true } else { return false } })
         #expect(s.session.policy.peerAS == .external)
         #expect(s.session.connectRetryTime == .seconds(30))
+    }
+
+    /// RFC 4724 section 3: after a restart with the kernel routes kept, the R bit and each
+    /// family's F bit are set; without preserve-forwarding (or without installing routes) the
+    /// capability lists no families, helper only; a planned restart's Administrative Reset is
+    /// not wrapped in a Hard Reset only when forwarding is preserved.
+    @Test func gracefulRestartForwardingState() throws {
+        let (n, c) = try neighbor("  - interface: eth0\n    remote-as: external\n")
+        let restarted = SessionSetup.gracefulRestart(n, global: c, restarted: true)
+        #expect(restarted.flags == 0xC)
+        #expect(restarted.restarting && restarted.notification)
+        #expect(restarted.families.map(\.family) == [.ipv4Unicast, .ipv6Unicast])
+        let preserved = restarted.families.filter { $0.forwardingPreserved }.count
+        #expect(preserved == 2)
+        #expect(SessionSetup.configuration(n, global: c).session.policy.hardAdministrativeReset == false)
+
+        var helperOnly = c
+        helperOnly.gracefulRestart.preserveForwarding = false
+        let h = SessionSetup.gracefulRestart(n, global: helperOnly, restarted: true)
+        #expect(h == GracefulRestartCapability(flags: 0x4, restartTime: 120))
+        #expect(SessionSetup.configuration(n, global: helperOnly).session.policy.hardAdministrativeReset)
+
+        var noFIB = c
+        noFIB.fib.install = false
+        #expect(SessionSetup.gracefulRestart(n, global: noFIB, restarted: false).families.isEmpty)
+
+        let (e, ce) = try neighbor("  - address: 192.0.2.2\n    remote-as: 65002\n    families: [l2vpn-evpn, ipv4-unicast]\n")
+        #expect(SessionSetup.gracefulRestart(e, global: ce, restarted: false).families.map(\.family) == [.ipv4Unicast])
     }
 
     @Test func numberedWithAddPathAndNoGracefulRestart() throws {

@@ -1,7 +1,8 @@
 # Shared helpers for the interop tests: network namespaces, FRR/BIRD/GoBGP/bgpd lifecycles,
 # polling with timeouts, and cleanup that always runs. Sourced by Tests/interop/*.sh (named .bash so the test runner, which runs every *.sh, skips it).
 #
-# Every namespace and interface is named with the "dm-" prefix so parallel test runs of other
+# Every namespace and interface is named with a per-suite prefix ("dm-" here; WORK_PREFIX names
+# the work directory to match) so parallel test runs of other
 # parts of the project never collide. Processes are stopped by the PIDs we recorded, never by
 # name. With CI set, a missing tool is a failure, not a skip.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BGPD="${BGPD:-$ROOT/.build/debug/bgpd}"
 T_NAME="${T_NAME:-$(basename "$0" .sh)}"
-WORK="$(mktemp -d "/tmp/dm-${T_NAME}.XXXXXX")"
+WORK="$(mktemp -d "/tmp/${WORK_PREFIX:-dm-}${T_NAME}.XXXXXX")"
 chmod 755 "$WORK"
 NAMESPACES=()
 PIDFILES=()
@@ -137,7 +138,7 @@ bgpd_start() {
     mkdir -p "$dir"
     printf '%s\n' "$conf" >"$dir/bgpd.yaml"
     "$BGPD" check --config "$dir/bgpd.yaml"
-    ip netns exec "$ns" "$BGPD" run --config "$dir/bgpd.yaml" --log-level debug >>"$dir/bgpd.log" 2>&1 &
+    ip netns exec "$ns" "$BGPD" run --config "$dir/bgpd.yaml" --log-level "${BGPD_LOG_LEVEL:-debug}" >>"$dir/bgpd.log" 2>&1 &
     echo $! >"$dir/swiftbgpd.pid"
     PIDFILES+=("$dir/swiftbgpd.pid")
     wait_for 10 "$ns bgpd control socket" test -S "$dir/bgpd.sock"

@@ -5,7 +5,7 @@ import Foundation
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show the running daemon's sessions and routes.",
-        subcommands: [Summary.self, Neighbors.self, Routes.self, Version.self])
+        subcommands: [Summary.self, Neighbors.self, Routes.self, FIB.self, Version.self])
 
     /// Options every `show` subcommand takes.
     struct Connection: ParsableArguments {
@@ -77,6 +77,31 @@ struct ShowCommand: ParsableCommand {
             let name = family.map { ["ipv4": "ipv4-unicast", "ipv6": "ipv6-unicast", "evpn": "l2vpn-evpn"][$0] ?? $0 }
             guard let r = try connection.ask(ControlRequest(command: .routes, family: name, prefix: prefix)).routes else { throw ExitCode(2) }
             if connection.json { try connection.printJSON(r) } else { print(HumanFormat.routes(r), terminator: "") }
+        }
+    }
+
+    struct FIB: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fib",
+            abstract: "Routes installed in the kernel: next hops, nexthop objects and groups, offload flags.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "ipv4 or ipv6 (both when omitted).") var family: String?
+        @Option(help: "Only this prefix.") var prefix: String?
+        @Option(help: "List at most this many routes (all by default).") var limit: Int?
+
+        func validate() throws {
+            if let f = family, !["ipv4", "ipv6"].contains(f) { throw ValidationError("family must be ipv4 or ipv6, not '\(f)'") }
+            if let l = limit, l < 0 { throw ValidationError("--limit must be 0 or more") }
+        }
+
+        func run() throws {
+            let name = family.map { $0 == "ipv4" ? "ipv4-unicast" : "ipv6-unicast" }
+            let reply = try connection.ask(ControlRequest(command: .fib, family: name, prefix: prefix, limit: limit))
+            guard let f = reply.fib else {
+                FileHandle.standardError.write(Data("bgpd: \(reply.error ?? "no answer")\n".utf8))
+                throw ExitCode(2)
+            }
+            if connection.json { try connection.printJSON(f) } else { print(HumanFormat.fib(f), terminator: "") }
         }
     }
 

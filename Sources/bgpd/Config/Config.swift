@@ -28,8 +28,14 @@ struct Config: Hashable, Sendable {
     /// Router advertisements on unnumbered interfaces.
     var routerAdvertisements: RAConfig = RAConfig()
     /// RFC 8212: an eBGP neighbour without an import or export policy exchanges no routes.
-    /// `false` (like FRR's `no bgp ebgp-requires-policy`) accepts and sends everything.
+    /// `false` (like FRR's `no bgp ebgp-requires-policy`, or `policy: accept-all` in the file)
+    /// accepts and sends everything.
     var ebgpRequiresPolicy: Bool = true
+    /// The largest ECMP set installed in the kernel (FRR's `maximum-paths`).
+    var maximumPaths: Int = 64
+    /// Paths from different neighbour ASes with AS paths of equal length form one ECMP set
+    /// (FRR's `bgp bestpath as-path multipath-relax`): a host with two ToRs in two ASes needs it.
+    var multipathRelax: Bool = false
 
     static let defaultControlSocket = "/run/bgpd/bgpd.sock"
     static let defaultPidFile = "/run/bgpd/bgpd.pid"
@@ -66,6 +72,10 @@ struct GracefulRestartConfig: Hashable, Sendable {
     var enabled: Bool = true
     /// Seconds a peer may take to come back before its stale routes are removed; 12 bits.
     var restartTime: UInt16 = 120
+    /// Advertise IPv4 and IPv6 unicast in our capability, so that peers keep forwarding to us
+    /// while bgpd restarts: the kernel routes survive a crash (and a `keep-on-exit` stop), and a
+    /// restarted bgpd adopts them. The forwarding-state bit is set when it found them.
+    var preserveForwarding: Bool = true
 }
 
 /// The metrics endpoint.

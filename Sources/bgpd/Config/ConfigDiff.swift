@@ -20,7 +20,7 @@ struct ConfigDiff: Hashable, Sendable {
     }
 
     var neighbors: [NeighborChange] = []
-    /// AS, router ID or graceful-restart settings changed: every session restarts.
+    /// AS, router ID, graceful-restart, the default policy or multipath changed: every session restarts.
     var restartAll = false
     var listenChanged = false
     var networksChanged = false
@@ -38,7 +38,8 @@ struct ConfigDiff: Hashable, Sendable {
     static func compute(old: Config, new: Config) -> ConfigDiff {
         var d = ConfigDiff()
         d.restartAll = old.asn != new.asn || old.routerID != new.routerID || old.gracefulRestart != new.gracefulRestart
-            || old.ebgpRequiresPolicy != new.ebgpRequiresPolicy
+            || old.ebgpRequiresPolicy != new.ebgpRequiresPolicy || old.maximumPaths != new.maximumPaths
+            || old.multipathRelax != new.multipathRelax
         d.listenChanged = old.listen != new.listen
         d.networksChanged = old.networks != new.networks
         d.controlSocketChanged = old.controlSocket != new.controlSocket

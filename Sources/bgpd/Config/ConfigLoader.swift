@@ -13,6 +13,7 @@ enum ConfigLoader {
     static let topKeys = [
         "asn", "router-id", "listen", "timers", "graceful-restart", "neighbors", "networks",
         "control-socket", "pidfile", "metrics", "fib", "router-advertisements", "ebgp-requires-policy",
+        "policy", "maximum-paths", "multipath-relax",
     ]
 
     /// Parses a whole configuration file's text.
@@ -55,12 +56,32 @@ enum ConfigLoader {
         if let n = f["fib"] { parseFIB(n, into: &config.fib, &r) }
         if let n = f["router-advertisements"] { parseRA(n, into: &config.routerAdvertisements, &r) }
         if let n = f["networks"] { config.networks = parseNetworks(n, &r) }
-        if let n = f["ebgp-requires-policy"], let b = r.bool(n, "ebgp-requires-policy") { config.ebgpRequiresPolicy = b }
+        parseDefaultPolicy(f, into: &config, &r)
+        if let n = f["maximum-paths"], let v = r.integer(n, "maximum-paths", 1...256) { config.maximumPaths = v }
+        if let n = f["multipath-relax"], let b = r.bool(n, "multipath-relax") { config.multipathRelax = b }
         if let n = f["neighbors"] {
             config.neighbors = NeighborParser(defaults: config.timers, gracefulRestart: config.gracefulRestart.enabled)
                 .parseAll(n, &r)
         }
         return asn == nil || routerID == nil ? nil : config
+    }
+
+    /// The default for eBGP neighbours without a policy of their own, spelt either way:
+    /// `ebgp-requires-policy: false` (FRR's words) or `policy: accept-all` (docs/policy.md).
+    private static func parseDefaultPolicy(_ f: YAMLReader.Fields, into config: inout Config, _ r: inout YAMLReader) {
+        var requires: Bool?
+        if let n = f["ebgp-requires-policy"], let b = r.bool(n, "ebgp-requires-policy") { requires = b }
+        guard let n = f["policy"] else {
+            if let requires { config.ebgpRequiresPolicy = requires }
+            return
+        }
+        guard let word = r.word(n, "policy", ["accept-all", "rfc8212"]) else { return }
+        let acceptAll = word == "accept-all"
+        if let requires, requires == acceptAll {
+            r.error(n, "policy: \(word) contradicts ebgp-requires-policy: \(requires); they set the same thing, keep one")
+            return
+        }
+        config.ebgpRequiresPolicy = !acceptAll
     }
 
     // MARK: - Values shared by several sections
@@ -147,10 +168,11 @@ enum ConfigLoader {
     }
 
     private static func parseGracefulRestart(_ node: Node, into g: inout GracefulRestartConfig, _ r: inout YAMLReader) {
-        guard let f = r.mapping(node, "graceful-restart", allowed: ["enabled", "restart-time"]) else { return }
+        guard let f = r.mapping(node, "graceful-restart", allowed: ["enabled", "restart-time", "preserve-forwarding"]) else { return }
         if let n = f["enabled"], let b = r.bool(n, "graceful-restart enabled") { g.enabled = b }
         // The restart time is a 12-bit field of the capability (RFC 4724 section 3).
         if let n = f["restart-time"], let v = r.integer(n, "restart-time", UInt16(1)...UInt16(4095)) { g.restartTime = v }
+        if let n = f["preserve-forwarding"], let b = r.bool(n, "graceful-restart preserve-forwarding") { g.preserveForwarding = b }
     }
 
     private static func parseMetrics(_ node: Node, _ r: inout YAMLReader) -> MetricsConfig? {

@@ -8,6 +8,8 @@
 struct ControlRequest: Codable, Hashable, Sendable {
     enum Command: String, Codable, Sendable {
         case summary, neighbors, routes, version
+        /// The routes bgpd installed in the kernel, with next hops and nexthop objects.
+        case fib
         /// Ask `neighbor` to send its routes again (ROUTE-REFRESH, RFC 2918), for `family` or
         /// every negotiated family.
         case refresh
@@ -17,8 +19,10 @@ struct ControlRequest: Codable, Hashable, Sendable {
     var family: String?
     /// For `neighbors`: one neighbour (as shown in the summary's `neighbor` column).
     var neighbor: String?
-    /// For `routes`: only prefixes equal to this one.
+    /// For `routes` and `fib`: only prefixes equal to this one.
     var prefix: String?
+    /// For `fib`: list at most this many routes (the reply says how many there are).
+    var limit: Int?
 }
 
 /// The daemon's answer: exactly one of the payloads, or `error`.
@@ -28,6 +32,7 @@ struct ControlReply: Codable, Sendable {
     var neighbors: [NeighborDetail]?
     var routes: [RouteEntry]?
     var version: VersionReply?
+    var fib: FIBReply?
     /// For commands that only report what they did.
     var message: String?
 }
@@ -151,4 +156,75 @@ struct PathEntry: Codable, Hashable, Sendable {
     var communities: [String]
     var largeCommunities: [String]
     var extendedCommunities: [String]
+}
+
+/// `bgpd show fib`: what the FIB writer holds and the kernel forwards with.
+struct FIBReply: Codable, Hashable, Sendable {
+    /// Kernel routing table, metric and protocol number of our routes (254, 20, 186 by default).
+    var table: UInt32
+    var metric: UInt32
+    var routeProtocol: Int
+    /// "nexthop-objects" (routes point at shared nexthop objects and groups) or "multipath".
+    var mode: String
+    /// False while routes of a previous run are kept in place until the RIB has converged.
+    var converged: Bool
+    /// Routes that matched the request; `routes` may list fewer (see `limit`).
+    var totalRoutes: Int
+    var routes: [FIBRouteEntry]
+    var nexthopObjects: [FIBNexthopEntry]
+    var statistics: FIBStatisticsEntry
+}
+
+struct FIBRouteEntry: Codable, Hashable, Sendable {
+    var prefix: String
+    /// unicast, blackhole, unreachable; "adopted" for a route a previous run left and nobody
+    /// claimed yet.
+    var type: String
+    /// The next hops the RIB asked for.
+    var nextHops: [FIBHopEntry]
+    /// The next hops the kernel forwards to now (fewer while a link is down).
+    var activeNextHops: [FIBHopEntry]
+    /// The nexthop object or group the route points at (RTA_NH_ID).
+    var nexthopID: UInt32?
+    var installed: Bool
+    var stale: Bool
+    /// "offload", "trap", "offload-failed" as the kernel (a switchdev driver) reported them.
+    var offload: [String]
+    var error: String?
+}
+
+struct FIBHopEntry: Codable, Hashable, Sendable {
+    var gateway: String?
+    var interface: String?
+    var interfaceIndex: UInt32
+    var weight: Int
+    var onlink: Bool
+}
+
+struct FIBNexthopEntry: Codable, Hashable, Sendable {
+    var id: UInt32
+    /// Set for a single next hop.
+    var nextHop: FIBHopEntry?
+    /// Set for a group: wanted members and the ones the kernel's group holds now.
+    var members: [FIBGroupMember]?
+    var activeMembers: [FIBGroupMember]?
+    var references: Int
+    var installed: Bool
+    var error: String?
+}
+
+struct FIBGroupMember: Codable, Hashable, Sendable {
+    var id: UInt32
+    var weight: Int
+}
+
+struct FIBStatisticsEntry: Codable, Hashable, Sendable {
+    var messagesSent: Int
+    var batchesSent: Int
+    var failures: Int
+    var resyncs: Int
+    var repairs: Int
+    var retries: Int
+    var routesInstalled: Int
+    var objectsInstalled: Int
 }

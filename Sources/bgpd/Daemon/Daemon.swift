@@ -37,6 +37,9 @@ actor Daemon {
     private let startedAt = Date()
     private var configLoadedAt = Date()
     private var failedReloads = 0
+    /// The kernel held our routes of a previous run at start: sessions advertise that
+    /// forwarding state was preserved (graceful restart F bit).
+    private var restarted = false
 
     init(config: Config, configPath: String, logger: Logger) {
         self.config = config
@@ -51,6 +54,7 @@ actor Daemon {
 
     func start() async throws {
         await routing.start()
+        restarted = await routing.restartedWithForwardingState
         control = try await ControlServer.start(path: config.controlSocket, group: group) { [weak self] req in
             guard let self else { return ControlReply(error: "shutting down") }
             return await self.handle(req)
@@ -59,18 +63,30 @@ actor Daemon {
         try await startListener()
         try startUnnumbered()
         for n in config.neighbors { addPeer(n) }
+        let awaited = Set(config.neighbors.filter { !$0.shutdown }.compactMap { peerIDs[$0.key].map(PeerID.init) })
+        await routing.expectConvergence(of: awaited, deadline: .seconds(Int(config.gracefulRestart.restartTime)))
         await routing.setNetworks(config.networks)
+        warnAboutDefaultPolicy(config)
         logger.info("bgpd \(bgpdVersion) running: AS \(config.asn), router-id \(config.routerID), \(config.neighbors.count) neighbors")
     }
 
-    /// SIGTERM/SIGINT: every session gets Cease/Administrative Shutdown, then the RIB withdraws
-    /// what it installed in the kernel (unless `fib: keep-on-exit`).
+    /// SIGTERM/SIGINT: every session gets Cease/Administrative Shutdown (inside a Hard Reset
+    /// when the peer set the N bit: it drops our routes), then the RIB withdraws what it
+    /// installed in the kernel. With `fib: keep-on-exit` the kernel routes stay; if our graceful
+    /// restart capability also says forwarding is preserved, this is a planned restart: the
+    /// sessions get Cease/Administrative Reset, not wrapped, so the peers keep our routes (for
+    /// the restart time) and traffic flows both ways until bgpd is back.
     func shutdown() async {
         logger.info("shutting down: closing sessions")
         if config.fib.keepOnExit { await routing.freezeFIB() }
         await transport.stopListening()
+        let plannedRestart = config.fib.keepOnExit && SessionSetup.preservesForwarding(config)
+        let notification: NotificationMessage = plannedRestart
+            ? .adminReset(message: "bgpd restarting, forwarding state kept")
+            : .adminShutdown(message: "bgpd shutting down")
+        if plannedRestart { logger.notice("keep-on-exit: routes stay in the kernel, peers keep ours (graceful restart)") }
         await withTaskGroup(of: Void.self) { g in
-            for p in peers.values { g.addTask { await p.stop(.adminShutdown(message: "bgpd shutting down")) } }
+            for p in peers.values { g.addTask { await p.stop(notification) } }
         }
         peers = [:]
         await routing.shutdown(keepFIB: config.fib.keepOnExit)
@@ -96,14 +112,22 @@ actor Daemon {
         }
     }
 
+    /// RFC 8212 is the default; turning it off is allowed but said out loud, at start and at
+    /// every reload while it lasts.
+    private func warnAboutDefaultPolicy(_ c: Config) {
+        guard !c.ebgpRequiresPolicy else { return }
+        logger.warning("policy: accept-all (ebgp-requires-policy: false): eBGP neighbors without their own policy accept and send every route (RFC 8212 would exchange none)")
+    }
+
     private func apply(_ new: Config) async {
+        warnAboutDefaultPolicy(new)
         let diff = ConfigDiff.compute(old: config, new: new)
         let old = config
         config = new
         if diff.isEmpty { logger.info("reload: no changes"); return }
         for key in diff.needsRestart { logger.warning("reload: '\(key)' changes take effect when bgpd restarts") }
         if diff.restartAll {
-            logger.notice("reload: AS, router-id or graceful-restart changed; restarting every session")
+            logger.notice("reload: AS, router-id, graceful-restart, the default policy or multipath changed; restarting every session")
             await routing.reconfigure(new)
             for (key, p) in peers {
                 await p.stop(.cease(.otherConfigurationChange))
@@ -167,7 +191,8 @@ actor Daemon {
     private func addPeer(_ n: NeighborConfig) {
         let id = peerIDs[n.key] ?? { let i = nextPeerID; nextPeerID += 1; return i }()
         peerIDs[n.key] = id
-        let peer = PeerActor(id: id, neighbor: n, global: config, transport: transport, routing: routing, logger: logger)
+        let peer = PeerActor(id: id, neighbor: n, global: config, restarted: restarted, transport: transport,
+                             routing: routing, logger: logger)
         peers[n.key] = peer
         let link = n.peer.interfaceName.flatMap { unnumberedLinks[$0] }
         Task {
@@ -294,6 +319,18 @@ actor Daemon {
             let family = req.family.flatMap(Family.init(name:))
             if req.family != nil, family == nil { return ControlReply(error: "unknown family \(req.family ?? "")") }
             return await peer.requestRefresh(family)
+        case .fib:
+            if let f = req.family, Family(name: f) == nil { return ControlReply(error: "unknown family \(f)") }
+            var prefix: IPPrefix?
+            if let p = req.prefix {
+                guard let parsed = IPPrefix(p) else { return ControlReply(error: "not a prefix: \(p)") }
+                prefix = parsed
+            }
+            guard let reply = await routing.fib(family: req.family.flatMap(Family.init(name:)), prefix: prefix,
+                                                limit: max(0, req.limit ?? Int.max)) else {
+                return ControlReply(error: "routes are not installed in the kernel (fib: {install: false}, or the kernel refused the netlink socket)")
+            }
+            return ControlReply(fib: reply)
         case .version:
             return ControlReply(version: VersionReply(
                 version: bgpdVersion, pid: getpid(), uptimeSeconds: uptime, configFile: configPath,

@@ -1,3 +1,4 @@
+import BGP
 import FIBNetlink
 import Logging
 import NetAddress
@@ -8,20 +9,39 @@ import RIB
 /// hands them to FIBNetlink's `FIBWriter`, which batches, installs nexthop objects and repairs
 /// what others delete. It keeps per-family counts of what is installed for `show summary`.
 ///
+/// After a restart (the writer found routes of a previous run in the kernel) the kernel keeps
+/// forwarding on those routes while the sessions come back: changes are held, coalesced per
+/// prefix, until the daemon says the RIB has converged (End-of-RIB from every neighbour, or the
+/// restart time), then written in one go, and the routes nobody asked for again are removed.
+/// That is graceful restart's "defer route selection" (RFC 4724 section 4.1) applied to the FIB:
+/// no route flaps to a partial ECMP set while the second uplink is still connecting.
+///
 /// It also turns the writer's monitor events (routes that are not ours) into the RIB's
 /// `KernelEvent`s, for next-hop resolution and redistribution.
 actor FIBTask {
+    /// What travels from the RIB task to this one, in order.
+    enum Input: Sendable {
+        case changes([RIBFIBChange])
+        /// The RIB has converged after start-up.
+        case converged
+    }
+
     private let config: FIBConfig
     private let logger: Logger
     private var writer: FIBNetlink.FIBWriter?
     /// Our routes as last requested, so counts and the exit withdrawal need no kernel walk.
     private var installed: [IPPrefix: Int] = [:]
     private var v4 = 0, v6 = 0
-    private let (stream, continuation) = AsyncStream.makeStream(of: [RIBFIBChange].self)
+    private let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
     private var task: Task<Void, Never>?
     /// Set before sessions close at exit with keep-on-exit: the withdrawals that follow are not
     /// applied, so the kernel keeps forwarding.
     private var frozen = false
+    /// The writer found our routes from a previous run at start.
+    private(set) var restarted = false
+    /// While restarting and not yet converged: the latest change per prefix, not yet written.
+    private var held: [IPPrefix: RIBFIBChange]?
+    private(set) var isConverged = false
     /// Kernel routes of others, as RIB events.
     nonisolated let kernelEvents: AsyncStream<[KernelEvent]>
     private let kernelSink: AsyncStream<[KernelEvent]>.Continuation
@@ -35,7 +55,10 @@ actor FIBTask {
     func start() async {
         if config.install {
             do {
-                let w = try FIBNetlink.FIBWriter(configuration: FIBConfiguration())
+                var fc = FIBConfiguration()
+                // The daemon decides when the RIB has converged (End-of-RIB or restart time).
+                fc.staleRouteTimeout = nil
+                let w = try FIBNetlink.FIBWriter(configuration: fc)
                 try await w.start()
                 writer = w
                 let sink = kernelSink
@@ -46,23 +69,51 @@ actor FIBTask {
                         if case .failed(let f) = e { logger.warning("fib: \(f)") }
                     }
                 }
+                // Our nexthop objects are still in the kernel: a previous bgpd left its routes
+                // (a crash, or keep-on-exit). The filter lists no routes, so this stays cheap.
+                let left = await w.snapshot(limit: 0, matching: { _ in false }).nexthopObjects.count
+                if left > 0 {
+                    restarted = true
+                    held = [:]
+                    logger.notice("fib: routes of a previous run found (\(left) nexthop objects); they keep forwarding until the RIB has converged")
+                }
             } catch {
                 logger.error("fib: cannot open the kernel's routing table, routes will not be installed: \(error)")
             }
         }
         let stream = self.stream
-        task = Task { for await batch in stream { await self.apply(batch) } }
+        task = Task {
+            for await input in stream {
+                switch input {
+                case .changes(let batch): await self.apply(batch)
+                case .converged: await self.converge()
+                }
+            }
+        }
     }
 
     /// Queues changes; never blocks the RIB.
-    nonisolated func submit(_ changes: [RIBFIBChange]) { continuation.yield(changes) }
+    nonisolated func submit(_ changes: [RIBFIBChange]) { continuation.yield(.changes(changes)) }
+
+    /// Queues the convergence mark behind every change submitted before it.
+    nonisolated func submitConverged() { continuation.yield(.converged) }
 
     /// Ignores every change queued from now on.
     func freeze() { frozen = true }
 
     private func apply(_ batch: [RIBFIBChange]) async {
         guard config.install, !frozen else { return }
+        if held != nil {
+            for c in batch { held?[c.prefix] = c }
+            return
+        }
+        await write(batch)
+    }
+
+    private func write<C: Collection>(_ batch: C) async where C.Element == RIBFIBChange {
         var out: [FIBNetlink.FIBChange] = []
+        out.reserveCapacity(batch.count)
+        let debug = logger.logLevel <= .debug
         for c in batch {
             let had = installed[c.prefix] != nil
             switch c.kind {
@@ -78,12 +129,27 @@ actor FIBTask {
             if had != has {
                 if c.prefix.isV4 { v4 += has ? 1 : -1 } else { v6 += has ? 1 : -1 }
             }
-            logger.debug("fib: \(c)")
+            if debug { logger.debug("fib: \(c)") }
         }
         if let writer, !out.isEmpty {
             let result = await writer.apply(out)
             for f in result.failures { logger.warning("fib: \(f)") }
         }
+    }
+
+    /// The RIB has converged: held changes go to the kernel, then what a previous run left and
+    /// nobody claimed is removed.
+    private func converge() async {
+        guard !isConverged else { return }
+        isConverged = true
+        if let pending = held {
+            held = nil
+            if !frozen {
+                logger.notice("fib: RIB converged; writing \(pending.count) held changes and removing stale routes")
+                await write(pending.values)
+            }
+        }
+        if !frozen { await writer?.converged() }
     }
 
     static func nextHop(_ h: RIBFIBNextHop) -> FIBNetlink.FIBNextHop {
@@ -113,12 +179,31 @@ actor FIBTask {
         config.install ? ["ipv4-unicast": v4, "ipv6-unicast": v6] : nil
     }
 
+    /// The writer's view for `show fib`: routes matching `prefix` (all when nil) and `family`,
+    /// at most `limit` of them. Nil when routes are not installed.
+    func reply(family: Family?, prefix: IPPrefix?, limit: Int) async -> FIBReply? {
+        guard let writer else { return nil }
+        let snapshot = await writer.snapshot(limit: limit) { p in
+            if let prefix, p != prefix { return false }
+            switch family {
+            case .ipv4Unicast?: return p.isV4
+            case .ipv6Unicast?: return !p.isV4
+            default: return true
+            }
+        }
+        return FIBView.reply(snapshot)
+    }
+
     /// Stops taking changes; withdraws what was installed unless `keep` (a restarted bgpd then
     /// adopts the routes it finds and replaces them as the RIB converges).
     func shutdown(keep: Bool) async {
         continuation.finish()
         await task?.value
         if let writer {
+            if !keep, held != nil {
+                // Still restarting: what the previous run left goes too.
+                await writer.converged()
+            }
             if !keep, !installed.isEmpty {
                 logger.info("fib: withdrawing \(installed.count) routes")
                 let result = await writer.apply(installed.keys.map { .delete($0) })

@@ -13,6 +13,13 @@ actor RoutingEngine {
     private var refreshers: [PeerID: @Sendable (Family) -> Void] = [:]
     private let fib: FIBTask
     private let logger: Logger
+    /// Start-up convergence: the neighbours whose End-of-RIB we wait for (nil until the daemon
+    /// has said which), what each negotiated and what it has sent End-of-RIB for.
+    private var awaited: Set<PeerID>?
+    private var families: [PeerID: Set<Family>] = [:]
+    private var endOfRIB: [PeerID: Set<Family>] = [:]
+    private(set) var converged = false
+    private var convergenceDeadline: Task<Void, Never>?
 
     init(config: Config, logger: Logger) {
         self.rib = RIB(config: Self.ribConfig(config))
@@ -21,7 +28,7 @@ actor RoutingEngine {
     }
 
     static func ribConfig(_ c: Config) -> RIBConfig {
-        RIBConfig(localAS: c.asn, routerID: c.routerID,
+        RIBConfig(localAS: c.asn, routerID: c.routerID, maximumPaths: c.maximumPaths, multipathRelax: c.multipathRelax,
                   defaultEBGPPolicy: c.ebgpRequiresPolicy ? .rfc8212 : .acceptAll)
     }
 
@@ -31,6 +38,48 @@ actor RoutingEngine {
         Task { [weak self] in
             for await batch in events { await self?.kernelChanged(batch) }
         }
+    }
+
+    /// True when the kernel held our routes of a previous run at start: bgpd restarted with its
+    /// forwarding state preserved (the F bit of graceful restart).
+    var restartedWithForwardingState: Bool {
+        get async { await fib.restarted }
+    }
+
+    /// The RIB has converged after start-up once every neighbour in `peers` is Established and
+    /// has sent End-of-RIB for each family it negotiated (a peer without graceful restart sends
+    /// none; it counts once Established), or when `deadline` has passed. The FIB then drops the
+    /// routes of a previous run that nobody announced again.
+    func expectConvergence(of peers: Set<PeerID>, deadline: Duration) {
+        awaited = peers
+        convergenceDeadline = Task { [weak self] in
+            try? await Task.sleep(for: deadline)
+            guard !Task.isCancelled else { return }
+            await self?.declareConverged(reason: "restart time (\(deadline)) elapsed")
+        }
+        checkConvergence()
+    }
+
+    /// End-of-RIB from a neighbour (RFC 4724 section 2).
+    func endOfRIB(_ id: PeerID, family: Family) {
+        endOfRIB[id, default: []].insert(family)
+        checkConvergence()
+    }
+
+    private func checkConvergence() {
+        guard !converged, let awaited else { return }
+        for id in awaited {
+            guard let f = families[id], f.isSubset(of: endOfRIB[id] ?? []) else { return }
+        }
+        declareConverged(reason: "End-of-RIB from every neighbor")
+    }
+
+    private func declareConverged(reason: String) {
+        guard !converged else { return }
+        converged = true
+        convergenceDeadline?.cancel()
+        logger.info("RIB converged after start-up: \(reason)")
+        fib.submitConverged()
     }
 
     /// AS or router ID changed: every session is restarted by the daemon; the RIB starts empty
@@ -50,11 +99,16 @@ actor RoutingEngine {
 
     /// A session reached Established: the peer gets the Loc-RIB through `sink`, then End-of-RIB.
     /// `refresh` is called when the RIB needs the peer's routes again (an import policy changed).
-    func peerUp(_ info: PeerInfo, sink: @escaping @Sendable (PeerExport) -> Void,
+    /// `sendsEndOfRIB`: the peer advertised graceful restart, so it marks the end of its
+    /// initial table (without it the session counts as converged once up).
+    func peerUp(_ info: PeerInfo, sendsEndOfRIB: Bool = true, sink: @escaping @Sendable (PeerExport) -> Void,
                 refresh: @escaping @Sendable (Family) -> Void = { _ in }) {
         sinks[info.id] = sink
         refreshers[info.id] = refresh
+        families[info.id] = sendsEndOfRIB ? info.families : []
+        endOfRIB[info.id] = []
         dispatch(rib.peerUp(info))
+        checkConvergence()
     }
 
     /// A session left Established; with `retainStale` its routes stay (marked stale) for a
@@ -62,6 +116,7 @@ actor RoutingEngine {
     func peerDown(_ id: PeerID, retainStale: Bool) {
         sinks[id] = nil
         refreshers[id] = nil
+        families[id] = nil
         dispatch(rib.peerDown(id, retainStale: retainStale))
     }
 
@@ -99,6 +154,11 @@ actor RoutingEngine {
     }
 
     /// Loc-RIB and FIB sizes from running counters.
+    /// The FIB writer's view for `show fib`.
+    func fib(family: Family?, prefix: IPPrefix?, limit: Int) async -> FIBReply? {
+        await fib.reply(family: family, prefix: prefix, limit: limit)
+    }
+
     func counts() async -> (locRIB: [String: Int], fib: [String: Int]?) {
         var loc: [String: Int] = [:]
         for f in [Family.ipv4Unicast, .ipv6Unicast, .l2vpnEVPN] { loc[f.description] = rib.routeCount(f) }

@@ -34,7 +34,10 @@ actor PeerActor {
         var connection: BGPConnection?
     }
 
-    init(id: UInt32, neighbor: NeighborConfig, global: Config, transport: Transport, routing: RoutingEngine, logger: Logger) {
+    /// `restarted`: bgpd found its kernel routes of a previous run at start (graceful restart's
+    /// R and F bits in our OPEN).
+    init(id: UInt32, neighbor: NeighborConfig, global: Config, restarted: Bool = false, transport: Transport,
+         routing: RoutingEngine, logger: Logger) {
         self.id = id
         self.key = neighbor.key
         self.neighbor = neighbor
@@ -44,7 +47,7 @@ actor PeerActor {
         var l = logger
         l[metadataKey: "peer"] = "\(neighbor.key)"
         self.logger = l
-        self.session = PeerSession(configuration: SessionSetup.configuration(neighbor, global: global))
+        self.session = PeerSession(configuration: SessionSetup.configuration(neighbor, global: global, restarted: restarted))
     }
 
     // MARK: - Operator events
@@ -93,7 +96,19 @@ actor PeerActor {
     /// The unnumbered interface's state changed: our link-local address, the peer's.
     func unnumberedChanged(_ l: UnnumberedLink?) async {
         let learnt = l?.peer != nil && l?.peer != link?.peer
+        let lost = link != nil && l == nil
         link = l
+        if lost, !connections.isEmpty {
+            // The interface went down (or lost its address): a directly connected session cannot
+            // survive it, so it is closed now rather than when the hold timer runs out (FRR's
+            // fast-external-failover). The session goes through its TCP-failure path and
+            // reconnects once the peer is heard again.
+            logger.notice("interface \(neighbor.peer.interfaceName ?? "?") is down: closing the session")
+            for cid in Array(connections.keys) {
+                connections.removeValue(forKey: cid)?.connection?.close()
+                await perform(session.tcpFailed(cid))
+            }
+        }
         guard learnt, let peer = l?.peer else { return }
         logger.info("peer link-local address \(peer) learnt on \(l?.interface ?? "?")")
         // Connect attempts that were waiting for the address go ahead now.
@@ -232,6 +247,7 @@ actor PeerActor {
             case .endOfRIB(let f):
                 logger.info("End-of-RIB received for \(f)")
                 stats.endOfRIBReceived.insert(f.description)
+                await routing.endOfRIB(PeerID(id), family: f)
             case .refreshRequested(let f):
                 await answerRefresh(f)
             case .routes(let r):
@@ -285,7 +301,7 @@ actor PeerActor {
         Task { [weak self] in
             for await e in stream { await self?.send(e) }
         }
-        await routing.peerUp(info, sink: { continuation.yield($0) }, refresh: { [weak self] family in
+        await routing.peerUp(info, sendsEndOfRIB: s.gracefulRestart, sink: { continuation.yield($0) }, refresh: { [weak self] family in
             Task { _ = await self?.requestRefresh(family) }
         })
     }

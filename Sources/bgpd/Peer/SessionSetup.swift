@@ -8,8 +8,10 @@ import RIB
 /// know about an Established session to build our next hops.
 enum SessionSetup {
     /// Our OPEN and session settings for a neighbour.
-    static func configuration(_ n: NeighborConfig, global: Config, hostname: String? = SessionSetup.hostname)
-        -> PeerSessionConfiguration {
+    /// `restarted`: the kernel held our routes of a previous run at start, so forwarding went on
+    /// while bgpd was away.
+    static func configuration(_ n: NeighborConfig, global: Config, restarted: Bool = false,
+                              hostname: String? = SessionSetup.hostname) -> PeerSessionConfiguration {
         var open = OpenConfiguration(asn: global.asn, routerID: global.routerID, holdTime: n.timers.holdTime,
                                      families: n.families, hostname: hostname)
         if n.extendedNextHop, n.families.contains(.ipv4Unicast) {
@@ -22,9 +24,7 @@ enum SessionSetup {
         if !n.gracefulRestart {
             open.gracefulRestart = nil
         } else {
-            // Helper only (no forwarding state preserved, so no families), with the N bit of
-            // RFC 8538 as FRR sends it.
-            open.gracefulRestart = GracefulRestartCapability(flags: 0x4, restartTime: global.gracefulRestart.restartTime)
+            open.gracefulRestart = gracefulRestart(n, global: global, restarted: restarted)
         }
         let peerAS: PeerASExpectation
         switch n.remoteAS {
@@ -34,11 +34,36 @@ enum SessionSetup {
         }
         let session = SessionConfiguration(
             localOpen: open.makeOpen(),
-            policy: NegotiationPolicy(peerAS: peerAS, keepaliveTime: n.timers.keepalive),
+            // Cease/Administrative Reset is what a planned restart with forwarding preserved sends
+            // (see `Daemon.shutdown`): not wrapped in a Hard Reset, so the peer keeps our routes.
+            policy: NegotiationPolicy(peerAS: peerAS, keepaliveTime: n.timers.keepalive,
+                                      hardAdministrativeReset: !preservesForwarding(global)),
             connectRetryTime: .seconds(Int(n.timers.connectRetry)),
             passive: n.passive,
             idleHold: IdleHoldBackoff(base: .seconds(1), maximum: .seconds(max(30, Int(n.timers.connectRetry)))))
         return PeerSessionConfiguration(session: session)
+    }
+
+    /// Our Graceful Restart capability (RFC 4724 section 3), with the N bit of RFC 8538 as FRR
+    /// sends it. Helper only (no families) unless `preserve-forwarding`: then the unicast
+    /// families are listed, because the kernel routes outlive the daemon (a crash leaves them, a
+    /// restarted bgpd adopts them), so the peer may keep forwarding to us while we restart.
+    /// After such a restart the R bit ("the BGP speaker has restarted") and each family's F bit
+    /// ("the forwarding state ... has indeed been preserved") are set, and the peer keeps our
+    /// routes until our End-of-RIB; after a fresh start F is clear and the peer drops them.
+    static func gracefulRestart(_ n: NeighborConfig, global: Config, restarted: Bool) -> GracefulRestartCapability {
+        var cap = GracefulRestartCapability(flags: 0x4, restartTime: global.gracefulRestart.restartTime)
+        guard preservesForwarding(global) else { return cap }
+        if restarted { cap.flags |= 0x8 }
+        cap.families = n.families.filter { $0 == .ipv4Unicast || $0 == .ipv6Unicast }
+            .map { GracefulRestartCapability.Entry(family: $0, flags: restarted ? 0x80 : 0) }
+        return cap
+    }
+
+    /// Our forwarding state outlives the daemon: routes go to the kernel and the configuration
+    /// says to advertise it (`graceful-restart: {preserve-forwarding: true}`, the default).
+    static func preservesForwarding(_ global: Config) -> Bool {
+        global.gracefulRestart.enabled && global.gracefulRestart.preserveForwarding && global.fib.install
     }
 
     /// What the RIB is told when the session comes up.
