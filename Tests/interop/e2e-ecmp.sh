@@ -41,6 +41,10 @@ check "show fib: the spine's loopback via two next hops on the two uplinks" \
     sh -c "bgpd_cli() { \"$BGPD\" \"\$@\" --socket $WORK/$HOST/bgpd.sock; }; bgpd_cli show fib --prefix $SPINE_LO4/32 --json | jq -e '.routes[0].nextHops | map(.interface) | sort == [\"$H1\", \"$H2\"]'"
 check "tor1 learnt the host's loopback from bgpd" frr_jq $TOR1 "show bgp ipv4 unicast $HOST_LO4/32 json" '.paths | length > 0'
 check "tor2 learnt the host's IPv6 loopback from bgpd" frr_jq $TOR2 "show bgp ipv6 unicast $HOST_LO6/128 json" '.paths | length > 0'
+check "the host is not transit: tor1 receives only the host's two loopbacks" \
+    frr_jq $TOR1 "show bgp neighbors ${P}t1h json" ".[\"${P}t1h\"].addressFamilyInfo.ipv4Unicast.acceptedPrefixCounter == 1 and .[\"${P}t1h\"].addressFamilyInfo.ipv6Unicast.acceptedPrefixCounter == 1"
+check "the host is not transit: tor2 receives only the host's two loopbacks" \
+    frr_jq $TOR2 "show bgp neighbors ${P}t2h json" ".[\"${P}t2h\"].addressFamilyInfo.ipv4Unicast.acceptedPrefixCounter == 1 and .[\"${P}t2h\"].addressFamilyInfo.ipv6Unicast.acceptedPrefixCounter == 1"
 wait_for 10 "the spine learnt the host's loopback" frr_jq $SPINE "show bgp ipv4 unicast $HOST_LO4/32 json" '.paths | length > 0'
 
 # The data plane: the host's loopback reaches the spine's, IPv4 over IPv6 next hops and IPv6.

@@ -93,7 +93,11 @@ fabric_host_conf() {
     cat <<EOF
 asn: 65101
 router-id: $HOST_LO4
-policy: accept-all                  # RFC 8212 would exchange nothing without per-neighbour policies
+policies:
+  host-only:                         # a host is never transit: announce only what it originates
+    terms:
+      - match: { as-path: "^$" }
+        action: accept
 maximum-paths: 64
 multipath-relax: true               # the two ToRs are in different ASes
 timers: {hold-time: 9, keepalive: 3, connect-retry: 1}
@@ -101,9 +105,13 @@ neighbors:
   - interface: $H1
     remote-as: external
     description: tor1
+    import: accept-all
+    export: host-only
   - interface: $H2
     remote-as: external
     description: tor2
+    import: accept-all
+    export: host-only
 networks: [$HOST_LO4/32, $HOST_LO6/128]
 $(bgpd_paths "$HOST")
 ${1:-}
