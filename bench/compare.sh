@@ -143,6 +143,7 @@ rib_gobgp() { ip netns exec bn-dut gobgp -u 127.0.0.1 -p 50051 global rib summar
 run_one() {
     local daemon=$1 routes=$2 peers=$3
     topology
+    rm -rf "${WORK:?}/$daemon"   # a pidfile of the previous run would name a dead process
     start_$daemon "$peers"
     sleep 1
     local base_rss; base_rss=$(status_kb VmRSS $PIDS)

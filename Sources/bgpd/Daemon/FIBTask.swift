@@ -35,7 +35,16 @@ actor FIBTask {
     /// Inputs not yet taken. The RIB appends; the task takes everything queued at once, so
     /// while the kernel digests one batch the next UPDATEs' changes gather into one large batch
     /// (one planning pass and full sendmsg buffers instead of a round trip per UPDATE).
-    private let inbox = Mutex<[Input]>([])
+    private let inbox = Mutex<Inbox>(Inbox())
+    /// Senders waiting for the inbox to be taken (see `waitForRoom`).
+    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Changes queued beyond this make `backlogged` true.
+    static let backlogLimit = 32_768
+
+    private struct Inbox {
+        var inputs: [Input] = []
+        var changes = 0
+    }
     /// Wakes the task; holds at most one token, since one take empties the inbox.
     private let (wake, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// The last next-hop set translated, and its translation: consecutive routes mostly share
@@ -99,9 +108,13 @@ actor FIBTask {
     /// Takes everything queued and applies it in order, runs of changes as one batch.
     private func drain() async {
         let inputs = inbox.withLock { q in
-            defer { q = [] }
-            return q
+            defer { q = Inbox() }
+            return q.inputs
         }
+        // The queue is empty again: whoever waited may queue the next batch while this one is
+        // written (at most two batches exist at once).
+        for w in roomWaiters { w.resume() }
+        roomWaiters = []
         var run: [RIBFIBChange] = []
         for input in inputs {
             switch input {
@@ -120,13 +133,25 @@ actor FIBTask {
 
     /// Queues changes; never blocks the RIB.
     nonisolated func submit(_ changes: [RIBFIBChange]) {
-        inbox.withLock { $0.append(.changes(changes)) }
+        inbox.withLock {
+            $0.inputs.append(.changes(changes))
+            $0.changes += changes.count
+        }
         wakeUp.yield()
+    }
+
+    /// More changes are queued than the writer should hold at once.
+    nonisolated var backlogged: Bool { inbox.withLock { $0.changes > Self.backlogLimit } }
+
+    /// Returns once the queue has been taken (at once when it is not backlogged).
+    func waitForRoom() async {
+        guard backlogged, !frozen else { return }
+        await withCheckedContinuation { roomWaiters.append($0) }
     }
 
     /// Queues the convergence mark behind every change submitted before it.
     nonisolated func submitConverged() {
-        inbox.withLock { $0.append(.converged) }
+        inbox.withLock { $0.inputs.append(.converged) }
         wakeUp.yield()
     }
 
@@ -226,6 +251,8 @@ actor FIBTask {
     func shutdown(keep: Bool) async {
         wakeUp.finish()
         await task?.value
+        for w in roomWaiters { w.resume() }
+        roomWaiters = []
         if let writer {
             if !keep, held != nil {
                 // Still restarting: what the previous run left goes too.

@@ -125,8 +125,13 @@ actor RoutingEngine {
         dispatch(rib.flushStale(peer: id, family: family))
     }
 
-    func apply(_ update: UpdateMessage, from id: PeerID) {
+    func apply(_ update: UpdateMessage, from id: PeerID) async {
         dispatch(rib.apply(update: update, from: id))
+        // The kernel takes routes more slowly than the RIB decides them. Rather than queue a
+        // whole table of changes in memory, the UPDATE's sender waits (and through TCP, its
+        // peer). The changes are already queued in order, so whatever runs on this actor
+        // meanwhile queues behind them.
+        if fib.backlogged { await fib.waitForRoom() }
     }
 
     /// The peer asked for our routes again (ROUTE-REFRESH): what we last sent it, as one export.
