@@ -352,6 +352,11 @@ actor Daemon {
                 return ControlReply(error: "routes are not installed in the kernel (fib: {install: false}, or the kernel refused the netlink socket)")
             }
             return ControlReply(fib: reply)
+        case .policy:
+            if let name = req.name, Policy.builtIn(named: name) == nil, !config.policies.contains(where: { $0.name == name }) {
+                return ControlReply(error: "no policy \(name)")
+            }
+            return ControlReply(policy: PolicyReply.build(config, only: req.name))
         case .version:
             return ControlReply(version: VersionReply(
                 version: bgpdVersion, pid: getpid(), uptimeSeconds: uptime, configFile: configPath,
