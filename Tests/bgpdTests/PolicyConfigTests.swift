@@ -305,6 +305,17 @@ import Testing
                 remote-as: external
                 import: p
             """, line: 4, "as-path pattern")
+        // A misspelt reference to it still gets the suggestion.
+        expectError("""
+            policies:
+              host-only: { terms: [{ match: { as-path: "(" } }] }
+            neighbors:
+              - interface: eth0
+                remote-as: external
+                import: host-onyl
+            """, line: 4, count: 2)
+        #expect(errors("policies:\n  host-only: { terms: [{ match: { as-path: \"(\" } }] }\nneighbors:\n  - interface: eth0\n    remote-as: external\n    import: host-onyl\n")
+            .contains { $0.line == 8 && $0.message.contains("did you mean 'host-only'?") })
     }
 
     /// `bgpd check` prints the errors as FILE:LINE:COLUMN.

@@ -17,6 +17,9 @@ struct PolicyParser {
     /// again as unknown (the definition's own errors say what is wrong).
     private var brokenPrefixLists: Set<String> = []
     private var brokenPolicies: Set<String> = []
+    /// Every name declared, broken or not, in file order: what "did you mean" chooses from.
+    private var declaredPrefixLists: [String] = []
+    private var declaredPolicies: [String] = []
 
     static let builtInNames = ["accept-all", "reject-all"]
     static let policyKeys = ["terms", "default"]
@@ -34,6 +37,7 @@ struct PolicyParser {
     mutating func parsePrefixLists(_ node: Node, _ r: inout YAMLReader) {
         guard let named = r.namedEntries(node, "prefix-lists") else { return }
         for (name, _, value) in named {
+            declaredPrefixLists.append(name)
             let before = r.errors.count
             if let list = Self.parseEntries(value, name: name, &r), r.errors.count == before {
                 prefixLists[name] = list
@@ -53,6 +57,7 @@ struct PolicyParser {
                 r.error(key, "'\(name)' is a built-in policy and cannot be redefined; choose another name")
                 continue
             }
+            declaredPolicies.append(name)
             let before = r.errors.count
             if let p = parsePolicy(value, name: name, &r), r.errors.count == before {
                 policies[name] = p
@@ -153,9 +158,9 @@ struct PolicyParser {
         if let l = prefixLists[name] { return l }
         if brokenPrefixLists.contains(name) { return nil }
         var message = "unknown prefix-list '\(name)'"
-        if let near = YAMLReader.nearest(name, in: prefixListOrder) { message += "; did you mean '\(near)'?" }
-        else if prefixListOrder.isEmpty { message += "; none is declared under prefix-lists:" }
-        else { message += "; declared: \(prefixListOrder.joined(separator: ", "))" }
+        if let near = YAMLReader.nearest(name, in: declaredPrefixLists) { message += "; did you mean '\(near)'?" }
+        else if declaredPrefixLists.isEmpty { message += "; none is declared under prefix-lists:" }
+        else { message += "; declared: \(declaredPrefixLists.joined(separator: ", "))" }
         r.error(node, message)
         return nil
     }
@@ -168,7 +173,7 @@ struct PolicyParser {
         if let p = policies[name] { return p }
         if brokenPolicies.contains(name) { return nil }
         var message = "unknown policy '\(name)' in \(what)"
-        let all = policyOrder + Self.builtInNames
+        let all = declaredPolicies + Self.builtInNames
         if let near = YAMLReader.nearest(name, in: all) { message += "; did you mean '\(near)'?" }
         else { message += "; known: \(all.joined(separator: ", "))" }
         r.error(node, message)
