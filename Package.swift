@@ -43,7 +43,7 @@ let package = Package(
         // Kernel headers for rtnetlink (constants and struct layouts only).
         .target(name: "CNetlink"),
         // Pure-Swift rtnetlink: routes, nexthop objects, neighbours, FDB, links and addresses. Knows nothing of BGP.
-        .target(name: "FIBNetlink", dependencies: ["NetAddress", "CNetlink"], swiftSettings: strict),
+        .target(name: "FIBNetlink", dependencies: ["NetAddress", "CNetlink"], exclude: ["README.md"], swiftSettings: strict),
 
         // pcap/pcapng reading with TCP reassembly (used by `bgpd decode`, `bgpd replay` and the tests).
         .target(name: "Capture", dependencies: ["NetAddress"], swiftSettings: strict),

@@ -83,7 +83,7 @@ start_bgpd() {
     PIDS="$(cat $d/bgpd.pid)"; PROTO=186
     for _ in $(seq 100); do [ -S $d/bgpd.sock ] && break; sleep 0.1; done
 }
-rib_bgpd() { ip netns exec bn-dut $BGPD show summary --json --socket $WORK/bgpd/bgpd.sock 2>/dev/null | jq -r '.families["ipv4-unicast"].locRib // 0' 2>/dev/null || echo 0; }
+rib_bgpd() { ip netns exec bn-dut $BGPD show summary --json --socket $WORK/bgpd/bgpd.sock 2>/dev/null | jq -r '.locRIB["ipv4-unicast"] // 0' 2>/dev/null || echo 0; }
 
 start_bird() {
     local peers=$1 d=$WORK/bird; mkdir -p $d

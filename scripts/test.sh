@@ -20,6 +20,10 @@ if compgen -G "Tests/interop/*.sh" >/dev/null; then
     done
 fi
 
+step "demo/run.sh (on the debug build)"
+BGPD=$PWD/.build/debug/bgpd bash demo/run.sh >/tmp/swiftbgp-demo.log 2>&1 || { cat /tmp/swiftbgp-demo.log; exit 1; }
+[ "$(grep -c ", 0% packet loss" /tmp/swiftbgp-demo.log)" = 2 ] || { cat /tmp/swiftbgp-demo.log; echo "demo: the pings failed"; exit 1; }
+
 if [ -x fuzz/run.sh ]; then
     step "fuzz (short run)"
     fuzz/run.sh --short

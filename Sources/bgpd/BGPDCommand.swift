@@ -11,6 +11,7 @@ struct BGPDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bgpd",
         abstract: "swiftbgp: a BGP speaker for routing on the host.",
+        version: bgpdVersion,
         subcommands: [RunCommand.self, CheckCommand.self, ShowCommand.self, RefreshCommand.self, DecodeCommand.self, ReplayCommand.self, ProbeCommand.self]
     )
 }
