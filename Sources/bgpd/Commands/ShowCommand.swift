@@ -5,7 +5,7 @@ import Foundation
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show the running daemon's sessions and routes.",
-        subcommands: [Summary.self, Neighbors.self, Routes.self, FIB.self, Version.self])
+        subcommands: [Summary.self, Neighbors.self, Routes.self, FIB.self, PolicyCommand.self, Version.self])
 
     /// Options every `show` subcommand takes.
     struct Connection: ParsableArguments {
@@ -102,6 +102,23 @@ struct ShowCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             if connection.json { try connection.printJSON(f) } else { print(HumanFormat.fib(f), terminator: "") }
+        }
+    }
+
+    struct PolicyCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "policy",
+            abstract: "Each neighbour's import and export policy, and the declared policies and prefix lists.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Only this policy and the neighbours using it.") var name: String?
+
+        func run() throws {
+            let reply = try connection.ask(ControlRequest(command: .policy, name: name))
+            guard let p = reply.policy else {
+                FileHandle.standardError.write(Data("bgpd: \(reply.error ?? "no answer")\n".utf8))
+                throw ExitCode(2)
+            }
+            if connection.json { try connection.printJSON(p) } else { print(HumanFormat.policy(p), terminator: "") }
         }
     }
 

@@ -4,6 +4,7 @@
 
 import BGP
 import NetAddress
+import RIB
 
 /// The whole configuration of one bgpd.
 struct Config: Hashable, Sendable {
@@ -36,6 +37,10 @@ struct Config: Hashable, Sendable {
     /// Paths from different neighbour ASes with AS paths of equal length form one ECMP set
     /// (FRR's `bgp bestpath as-path multipath-relax`): a host with two ToRs in two ASes needs it.
     var multipathRelax: Bool = false
+    /// Named prefix lists (`prefix-lists:`), in the order of the file.
+    var prefixLists: [PrefixList] = []
+    /// Named policies (`policies:`), in the order of the file; neighbours hold resolved copies.
+    var policies: [Policy] = []
 
     static let defaultControlSocket = "/run/bgpd/bgpd.sock"
     static let defaultPidFile = "/run/bgpd/bgpd.pid"
@@ -189,6 +194,19 @@ struct NeighborConfig: Hashable, Sendable {
     var extendedNextHop: Bool
     var linkLocalNextHop: LinkLocalNextHopFormat = .double
     var gracefulRestart: Bool
+    /// Import policy (`import:`), resolved from its name; nil: the default (RFC 8212 for eBGP
+    /// unless `policy: accept-all`, accept for iBGP).
+    var importPolicy: Policy?
+    /// Export policy (`export:`), as `importPolicy`.
+    var exportPolicy: Policy?
+    /// Keep routes as received so a new import policy applies without ROUTE-REFRESH.
+    var softReconfiguration: Bool = false
+    /// Pass MULTI_EXIT_DISC on to this eBGP neighbour.
+    var sendMED: Bool = false
+    /// Our address as next hop towards this iBGP neighbour too.
+    var nextHopSelf: Bool = false
+    /// The neighbour is a route-reflector client of ours (RFC 4456).
+    var routeReflectorClient: Bool = false
 
     /// The key sessions are found by: the same address on two interfaces is two neighbours.
     var key: PeerKey { PeerKey(peer) }

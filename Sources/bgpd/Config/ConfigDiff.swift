@@ -11,6 +11,10 @@ struct ConfigDiff: Hashable, Sendable {
         case remove(PeerKey)
         /// Only descriptive fields changed: update in place.
         case update(NeighborConfig)
+        /// The import or export policy changed (a name, or the definition of a policy it names),
+        /// and nothing else that matters to the session: the RIB applies the new policy without
+        /// a reset (export: the difference is sent; import: soft reconfiguration or ROUTE-REFRESH).
+        case policy(NeighborConfig)
         /// A session parameter changed: Cease/Other Configuration Change (subcode 6) and restart.
         case restart(NeighborConfig)
         /// `shutdown` turned on: Cease/Administrative Shutdown (subcode 2), stay down.
@@ -20,8 +24,14 @@ struct ConfigDiff: Hashable, Sendable {
     }
 
     var neighbors: [NeighborChange] = []
-    /// AS, router ID, graceful-restart, the default policy or multipath changed: every session restarts.
+    /// AS, router ID, graceful-restart or multipath changed: every session restarts.
     var restartAll = false
+    /// `policy:` / `ebgp-requires-policy` changed: the RIB re-applies the defaults to the eBGP
+    /// neighbours without a policy of their own, without resetting sessions.
+    var defaultPolicyChanged = false
+    /// A declaration under `policies:` or `prefix-lists:` changed. Neighbours using it show up
+    /// as `.policy` changes; this alone only changes what `bgpd show policy` prints.
+    var policiesChanged = false
     var listenChanged = false
     var networksChanged = false
     var controlSocketChanged = false
@@ -31,15 +41,16 @@ struct ConfigDiff: Hashable, Sendable {
     var needsRestart: [String] = []
 
     var isEmpty: Bool {
-        neighbors.isEmpty && !restartAll && !listenChanged && !networksChanged && !controlSocketChanged
+        neighbors.isEmpty && !restartAll && !defaultPolicyChanged && !policiesChanged && !listenChanged && !networksChanged && !controlSocketChanged
             && !metricsChanged && !routerAdvertisementsChanged && needsRestart.isEmpty
     }
 
     static func compute(old: Config, new: Config) -> ConfigDiff {
         var d = ConfigDiff()
         d.restartAll = old.asn != new.asn || old.routerID != new.routerID || old.gracefulRestart != new.gracefulRestart
-            || old.ebgpRequiresPolicy != new.ebgpRequiresPolicy || old.maximumPaths != new.maximumPaths
-            || old.multipathRelax != new.multipathRelax
+            || old.maximumPaths != new.maximumPaths || old.multipathRelax != new.multipathRelax
+        d.defaultPolicyChanged = old.ebgpRequiresPolicy != new.ebgpRequiresPolicy
+        d.policiesChanged = old.policies != new.policies || old.prefixLists != new.prefixLists
         d.listenChanged = old.listen != new.listen
         d.networksChanged = old.networks != new.networks
         d.controlSocketChanged = old.controlSocket != new.controlSocket
@@ -59,7 +70,10 @@ struct ConfigDiff: Hashable, Sendable {
             if o.shutdown && !n.shutdown { d.neighbors.append(.enable(n)); continue }
             var a = o, b = n
             a.description = nil; b.description = nil
-            if n.shutdown || a == b { d.neighbors.append(.update(n)) } else { d.neighbors.append(.restart(n)) }
+            if n.shutdown || a == b { d.neighbors.append(.update(n)); continue }
+            a.importPolicy = nil; a.exportPolicy = nil
+            b.importPolicy = nil; b.exportPolicy = nil
+            d.neighbors.append(a == b ? .policy(n) : .restart(n))
         }
         return d
     }

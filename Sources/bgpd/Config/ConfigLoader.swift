@@ -13,7 +13,7 @@ enum ConfigLoader {
     static let topKeys = [
         "asn", "router-id", "listen", "timers", "graceful-restart", "neighbors", "networks",
         "control-socket", "pidfile", "metrics", "fib", "router-advertisements", "ebgp-requires-policy",
-        "policy", "maximum-paths", "multipath-relax",
+        "policy", "maximum-paths", "multipath-relax", "prefix-lists", "policies",
     ]
 
     /// Parses a whole configuration file's text.
@@ -59,8 +59,16 @@ enum ConfigLoader {
         parseDefaultPolicy(f, into: &config, &r)
         if let n = f["maximum-paths"], let v = r.integer(n, "maximum-paths", 1...256) { config.maximumPaths = v }
         if let n = f["multipath-relax"], let b = r.bool(n, "multipath-relax") { config.multipathRelax = b }
+        // Prefix lists before policies before neighbours, whatever the order in the file:
+        // each refers to the one before.
+        var policies = PolicyParser()
+        if let n = f["prefix-lists"] { policies.parsePrefixLists(n, &r) }
+        if let n = f["policies"] { policies.parsePolicies(n, &r) }
+        config.prefixLists = policies.orderedPrefixLists
+        config.policies = policies.orderedPolicies
         if let n = f["neighbors"] {
-            config.neighbors = NeighborParser(defaults: config.timers, gracefulRestart: config.gracefulRestart.enabled)
+            config.neighbors = NeighborParser(defaults: config.timers, gracefulRestart: config.gracefulRestart.enabled,
+                                              policies: policies)
                 .parseAll(n, &r)
         }
         return asn == nil || routerID == nil ? nil : config

@@ -1,5 +1,6 @@
 import BGP
 import NetAddress
+import RIB
 import Yams
 
 /// Reads the `neighbors:` list. Part of `ConfigLoader`; split out because a neighbour has the
@@ -7,11 +8,14 @@ import Yams
 struct NeighborParser {
     var defaults: TimerConfig
     var gracefulRestart: Bool
+    /// The declared policies, for `import:` and `export:`.
+    var policies = PolicyParser()
 
     static let keys = [
         "interface", "address", "remote-as", "port", "description", "password", "ttl-security",
         "families", "add-path", "timers", "passive", "shutdown", "source-address",
         "extended-next-hop", "link-local-next-hop", "graceful-restart",
+        "import", "export", "soft-reconfiguration", "send-med", "next-hop-self", "route-reflector-client",
     ]
 
     func parseAll(_ node: Node, _ r: inout YAMLReader) -> [NeighborConfig] {
@@ -104,6 +108,22 @@ struct NeighborParser {
             neighbor.linkLocalNextHop = LinkLocalNextHopFormat(rawValue: w) ?? .double
         }
         if let n = f["graceful-restart"], let b = r.bool(n, "graceful-restart") { neighbor.gracefulRestart = b }
+        if let n = f["import"] {
+            neighbor.importPolicy = policies.resolve(n, "import", &r)
+            ok = ok && neighbor.importPolicy != nil
+        }
+        if let n = f["export"] {
+            neighbor.exportPolicy = policies.resolve(n, "export", &r)
+            ok = ok && neighbor.exportPolicy != nil
+        }
+        if let n = f["soft-reconfiguration"], let b = r.bool(n, "soft-reconfiguration") { neighbor.softReconfiguration = b }
+        if let n = f["send-med"], let b = r.bool(n, "send-med") { neighbor.sendMED = b }
+        if let n = f["next-hop-self"], let b = r.bool(n, "next-hop-self") { neighbor.nextHopSelf = b }
+        if let n = f["route-reflector-client"], let b = r.bool(n, "route-reflector-client") {
+            if b, remoteAS == .external {
+                r.error(n, "route-reflector-client applies to iBGP neighbors; this one is remote-as: external")
+            } else { neighbor.routeReflectorClient = b }
+        }
         if case .interface = peer, !neighbor.families.contains(.ipv6Unicast), !neighbor.extendedNextHop,
            neighbor.families.contains(.ipv4Unicast), let n = f["extended-next-hop"] {
             r.error(n, "an unnumbered neighbor carries IPv4 routes only with extended-next-hop: true")

@@ -41,6 +41,31 @@ struct YAMLReader {
         return fields
     }
 
+    /// A mapping whose keys are names the user chose (`policies:`, `prefix-lists:`), in the
+    /// order of the file. Keys must be non-empty plain words; a name given twice is an error
+    /// (Yams already refuses exact duplicates; this also covers quoted and plain spellings).
+    mutating func namedEntries(_ node: Node, _ what: String) -> [(name: String, key: Node, value: Node)]? {
+        guard case .mapping(let m) = node else {
+            error(node, "\(what) must be a mapping of names to definitions, not \(Self.kind(node))")
+            return nil
+        }
+        var out: [(name: String, key: Node, value: Node)] = []
+        var seen: [String: Int] = [:]
+        for (k, v) in m {
+            guard case .scalar(let s) = k, !s.string.isEmpty else {
+                error(k, "a name in \(what) must be a plain word")
+                continue
+            }
+            if let line = seen[s.string] {
+                error(k, "'\(s.string)' is defined twice in \(what) (first on line \(line))")
+                continue
+            }
+            seen[s.string] = k.mark?.line ?? 0
+            out.append((s.string, k, v))
+        }
+        return out
+    }
+
     /// A list; a single scalar is not promoted to a list, so typos stay visible.
     mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let s) = node else {

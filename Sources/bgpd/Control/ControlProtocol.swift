@@ -13,6 +13,8 @@ struct ControlRequest: Codable, Hashable, Sendable {
         /// Ask `neighbor` to send its routes again (ROUTE-REFRESH, RFC 2918), for `family` or
         /// every negotiated family.
         case refresh
+        /// Each neighbour's import and export policy and the declared policies and prefix lists.
+        case policy
     }
     var command: Command
     /// For `routes`: ipv4-unicast, ipv6-unicast or l2vpn-evpn; nil for all.
@@ -23,6 +25,8 @@ struct ControlRequest: Codable, Hashable, Sendable {
     var prefix: String?
     /// For `fib`: list at most this many routes (the reply says how many there are).
     var limit: Int?
+    /// For `policy`: only this policy and the neighbours using it.
+    var name: String?
 }
 
 /// The daemon's answer: exactly one of the payloads, or `error`.
@@ -35,6 +39,7 @@ struct ControlReply: Codable, Sendable {
     var fib: FIBReply?
     /// For commands that only report what they did.
     var message: String?
+    var policy: PolicyReply?
 }
 
 struct VersionReply: Codable, Hashable, Sendable {

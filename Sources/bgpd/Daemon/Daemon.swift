@@ -125,9 +125,10 @@ actor Daemon {
         let old = config
         config = new
         if diff.isEmpty { logger.info("reload: no changes"); return }
+        if diff.policiesChanged { logger.info("reload: policy or prefix-list declarations changed") }
         for key in diff.needsRestart { logger.warning("reload: '\(key)' changes take effect when bgpd restarts") }
         if diff.restartAll {
-            logger.notice("reload: AS, router-id, graceful-restart, the default policy or multipath changed; restarting every session")
+            logger.notice("reload: AS, router-id, graceful-restart or multipath changed; restarting every session")
             await routing.reconfigure(new)
             for (key, p) in peers {
                 await p.stop(.cease(.otherConfigurationChange))
@@ -135,6 +136,10 @@ actor Daemon {
             }
             for n in new.neighbors { addPeer(n) }
         } else {
+            if diff.defaultPolicyChanged {
+                logger.notice("reload: the default eBGP policy changed; applying it without resetting sessions")
+                await routing.updateDefaultPolicy(new)
+            }
             for change in diff.neighbors { await apply(change, global: new) }
         }
         if diff.listenChanged {
@@ -168,9 +173,15 @@ actor Daemon {
             logger.info("reload: neighbor \(key) removed")
             await peers[key]?.stop(.cease(.peerDeconfigured))
             peers[key] = nil
+            if let id = peerIDs[key] { await routing.forgetPolicy(PeerID(id)) }
             peerIDs[key] = nil
         case .update(let n):
             await peers[n.key]?.reconfigure(n, global: global)
+            await setPolicy(n)
+        case .policy(let n):
+            logger.info("reload: neighbor \(n.key) import/export policy changed; applying it without resetting the session")
+            await peers[n.key]?.reconfigure(n, global: global)
+            await setPolicy(n)
         case .restart(let n):
             logger.info("reload: neighbor \(n.key) changed; restarting its session")
             await peers[n.key]?.stop(.cease(.otherConfigurationChange))
@@ -180,6 +191,7 @@ actor Daemon {
             logger.info("reload: neighbor \(n.key) shut down")
             await peers[n.key]?.stop(.adminShutdown(message: "shutdown by configuration"))
             await peers[n.key]?.reconfigure(n, global: global)
+            await setPolicy(n)
         case .enable(let n):
             logger.info("reload: neighbor \(n.key) enabled")
             await peers[n.key]?.stop(.cease(.otherConfigurationChange))
@@ -195,10 +207,19 @@ actor Daemon {
                              routing: routing, logger: logger)
         peers[n.key] = peer
         let link = n.peer.interfaceName.flatMap { unnumberedLinks[$0] }
+        let routing = self.routing
         Task {
+            // Before the session can come up, so its first table is judged by this policy.
+            await routing.setPolicy(PeerID(id), import: n.importPolicy, export: n.exportPolicy)
             if case .interface = n.peer { await peer.unnumberedChanged(link) }
             await peer.start()
         }
+    }
+
+    /// The neighbour's configured policies to the RIB (nothing happens when they are unchanged).
+    private func setPolicy(_ n: NeighborConfig) async {
+        guard let id = peerIDs[n.key] else { return }
+        await routing.setPolicy(PeerID(id), import: n.importPolicy, export: n.exportPolicy)
     }
 
     private func startListener() async throws {
@@ -331,6 +352,11 @@ actor Daemon {
                 return ControlReply(error: "routes are not installed in the kernel (fib: {install: false}, or the kernel refused the netlink socket)")
             }
             return ControlReply(fib: reply)
+        case .policy:
+            if let name = req.name, Policy.builtIn(named: name) == nil, !config.policies.contains(where: { $0.name == name }) {
+                return ControlReply(error: "no policy \(name)")
+            }
+            return ControlReply(policy: PolicyReply.build(config, only: req.name))
         case .version:
             return ControlReply(version: VersionReply(
                 version: bgpdVersion, pid: getpid(), uptimeSeconds: uptime, configFile: configPath,

@@ -20,6 +20,15 @@ actor RoutingEngine {
     private var endOfRIB: [PeerID: Set<Family>] = [:]
     private(set) var converged = false
     private var convergenceDeadline: Task<Void, Never>?
+    /// Each neighbour's configured import and export policy (nil: the default), set by the
+    /// daemon before its session starts and on every reload. `peerUp` applies it, so a reload
+    /// that races with a session coming up still ends with the configured policy.
+    private var policies: [PeerID: NeighborPolicies] = [:]
+
+    struct NeighborPolicies: Hashable, Sendable {
+        var importPolicy: Policy?
+        var exportPolicy: Policy?
+    }
 
     init(config: Config, logger: Logger) {
         self.rib = RIB(config: Self.ribConfig(config))
@@ -89,6 +98,28 @@ actor RoutingEngine {
         sinks = [:]
     }
 
+    /// The neighbour's import and export policy from now on (nil: the default). On an
+    /// Established session the RIB applies a change at once without a reset: the export
+    /// difference is sent; imported routes are judged again from the soft-reconfiguration copy,
+    /// or the peer is asked for them again (ROUTE-REFRESH).
+    func setPolicy(_ id: PeerID, import importPolicy: Policy?, export exportPolicy: Policy?) {
+        let p = NeighborPolicies(importPolicy: importPolicy, exportPolicy: exportPolicy)
+        guard policies[id] != p else { return }
+        policies[id] = p
+        dispatch(rib.setPolicy(peer: id, import: importPolicy, export: exportPolicy))
+    }
+
+    /// The neighbour is no longer configured.
+    func forgetPolicy(_ id: PeerID) {
+        policies[id] = nil
+    }
+
+    /// `policy:` (the default for eBGP neighbours without their own) changed: applied to those
+    /// neighbours without resetting sessions.
+    func updateDefaultPolicy(_ c: Config) {
+        dispatch(rib.updateConfig(Self.ribConfig(c)))
+    }
+
     func setNetworks(_ prefixes: [IPPrefix]) {
         dispatch(rib.setNetworks(Set(prefixes)))
     }
@@ -103,6 +134,11 @@ actor RoutingEngine {
     /// initial table (without it the session counts as converged once up).
     func peerUp(_ info: PeerInfo, sendsEndOfRIB: Bool = true, sink: @escaping @Sendable (PeerExport) -> Void,
                 refresh: @escaping @Sendable (Family) -> Void = { _ in }) {
+        var info = info
+        if let p = policies[info.id] {
+            info.importPolicy = p.importPolicy
+            info.exportPolicy = p.exportPolicy
+        }
         sinks[info.id] = sink
         refreshers[info.id] = refresh
         families[info.id] = sendsEndOfRIB ? info.families : []

@@ -93,6 +93,16 @@ actor PeerActor {
         return ControlReply(message: "route refresh sent to \(key) for \(families.map(\.description).joined(separator: ", "))")
     }
 
+    /// The import policy changed and no soft-reconfiguration copy exists: the routes are asked
+    /// for again. A peer without route refresh cannot be asked; the new policy then applies to
+    /// what it sends from now on, and the log says how to apply it to the rest.
+    private func refreshForPolicy(_ family: Family) async {
+        let reply = await requestRefresh(family)
+        if let e = reply.error {
+            logger.warning("import policy changed but \(e); it applies to routes received from now on (set soft-reconfiguration: true, or reset the session)")
+        }
+    }
+
     /// The unnumbered interface's state changed: our link-local address, the peer's.
     func unnumberedChanged(_ l: UnnumberedLink?) async {
         let learnt = l?.peer != nil && l?.peer != link?.peer
@@ -302,7 +312,7 @@ actor PeerActor {
             for await e in stream { await self?.send(e) }
         }
         await routing.peerUp(info, sendsEndOfRIB: s.gracefulRestart, sink: { continuation.yield($0) }, refresh: { [weak self] family in
-            Task { _ = await self?.requestRefresh(family) }
+            Task { await self?.refreshForPolicy(family) }
         })
     }
 

@@ -90,7 +90,9 @@ enum SessionSetup {
             // next hop is the natural one, so extended next hop is used only without it.
             extendedNextHop: local?.address.v4 == nil ? Set(s.extendedNextHopSend.keys) : [],
             addPathSend: Set(s.addPath.filter { $0.value.contains(.send) }.keys),
-            linkLocalNextHop: mode)
+            routeReflectorClient: n.routeReflectorClient, softReconfiguration: n.softReconfiguration,
+            importPolicy: n.importPolicy, exportPolicy: n.exportPolicy, nextHopSelf: n.nextHopSelf,
+            sendMED: n.sendMED, linkLocalNextHop: mode)
     }
 
     /// The negotiated capabilities in words, for `show neighbors`.
