@@ -19,6 +19,8 @@ struct Config: Hashable, Sendable {
     var neighbors: [NeighborConfig] = []
     /// Prefixes announced to every neighbour whether or not a kernel route exists.
     var networks: [IPPrefix] = []
+    /// Kernel route sources announced as our own routes (`redistribute:`).
+    var redistribute: Set<LocalRouteSource> = []
     /// Where `bgpd show` reaches the daemon.
     var controlSocket: String = Config.defaultControlSocket
     /// The pidfile, or nil for none.

@@ -34,6 +34,7 @@ struct ConfigDiff: Hashable, Sendable {
     var policiesChanged = false
     var listenChanged = false
     var networksChanged = false
+    var redistributeChanged = false
     var controlSocketChanged = false
     var metricsChanged = false
     var routerAdvertisementsChanged = false
@@ -41,7 +42,7 @@ struct ConfigDiff: Hashable, Sendable {
     var needsRestart: [String] = []
 
     var isEmpty: Bool {
-        neighbors.isEmpty && !restartAll && !defaultPolicyChanged && !policiesChanged && !listenChanged && !networksChanged && !controlSocketChanged
+        neighbors.isEmpty && !restartAll && !defaultPolicyChanged && !policiesChanged && !listenChanged && !networksChanged && !redistributeChanged && !controlSocketChanged
             && !metricsChanged && !routerAdvertisementsChanged && needsRestart.isEmpty
     }
 
@@ -53,6 +54,7 @@ struct ConfigDiff: Hashable, Sendable {
         d.policiesChanged = old.policies != new.policies || old.prefixLists != new.prefixLists
         d.listenChanged = old.listen != new.listen
         d.networksChanged = old.networks != new.networks
+        d.redistributeChanged = old.redistribute != new.redistribute
         d.controlSocketChanged = old.controlSocket != new.controlSocket
         d.metricsChanged = old.metrics != new.metrics
         d.routerAdvertisementsChanged = old.routerAdvertisements != new.routerAdvertisements

@@ -6,6 +6,7 @@
 // ignored. Problems are collected, not thrown at the first, so one `bgpd check` shows them all.
 
 import BGP
+import RIB
 import NetAddress
 import Yams
 
@@ -13,7 +14,7 @@ enum ConfigLoader {
     static let topKeys = [
         "asn", "router-id", "listen", "timers", "graceful-restart", "neighbors", "networks",
         "control-socket", "pidfile", "metrics", "fib", "router-advertisements", "ebgp-requires-policy",
-        "policy", "maximum-paths", "multipath-relax", "prefix-lists", "policies",
+        "policy", "maximum-paths", "multipath-relax", "prefix-lists", "policies", "redistribute",
     ]
 
     /// Parses a whole configuration file's text.
@@ -56,6 +57,7 @@ enum ConfigLoader {
         if let n = f["fib"] { parseFIB(n, into: &config.fib, &r) }
         if let n = f["router-advertisements"] { parseRA(n, into: &config.routerAdvertisements, &r) }
         if let n = f["networks"] { config.networks = parseNetworks(n, &r) }
+        if let n = f["redistribute"] { config.redistribute = parseRedistribute(n, &r) }
         parseDefaultPolicy(f, into: &config, &r)
         if let n = f["maximum-paths"], let v = r.integer(n, "maximum-paths", 1...256) { config.maximumPaths = v }
         if let n = f["multipath-relax"], let b = r.bool(n, "multipath-relax") { config.multipathRelax = b }
@@ -219,6 +221,20 @@ enum ConfigLoader {
         if let n = f["interval"], let v = r.integer(n, "interval", UInt16(1)...UInt16(1800)) { ra.interval = v }
         if let n = f["fast-count"], let v = r.integer(n, "fast-count", 0...100) { ra.fastCount = v }
         if let n = f["lifetime"], let v = r.integer(n, "lifetime", UInt16(0)...UInt16(9000)) { ra.lifetime = v }
+    }
+
+    private static func parseRedistribute(_ node: Node, _ r: inout YAMLReader) -> Set<LocalRouteSource> {
+        guard let items = r.sequence(node, "redistribute") else { return [] }
+        var out: Set<LocalRouteSource> = []
+        for item in items {
+            guard let text = r.string(item, "redistribute") else { continue }
+            guard let s = LocalRouteSource(rawValue: text) else {
+                r.error(item, "redistribute: unknown source '\(text)'; known: connected, static, kernel")
+                continue
+            }
+            if !out.insert(s).inserted { r.error(item, "redistribute: \(text) is listed twice") }
+        }
+        return out
     }
 
     private static func parseNetworks(_ node: Node, _ r: inout YAMLReader) -> [IPPrefix] {

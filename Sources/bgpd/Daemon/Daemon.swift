@@ -66,6 +66,7 @@ actor Daemon {
         let awaited = Set(config.neighbors.filter { !$0.shutdown }.compactMap { peerIDs[$0.key].map(PeerID.init) })
         await routing.expectConvergence(of: awaited, deadline: .seconds(Int(config.gracefulRestart.restartTime)))
         await routing.setNetworks(config.networks)
+        await routing.setRedistribute(config.redistribute)
         warnAboutDefaultPolicy(config)
         logger.info("bgpd \(bgpdVersion) running: AS \(config.asn), router-id \(config.routerID), \(config.neighbors.count) neighbors")
     }
@@ -149,6 +150,7 @@ actor Daemon {
             updateListenerKeys(old: old, new: new)
         }
         if diff.networksChanged { await routing.setNetworks(new.networks) }
+        if diff.redistributeChanged { await routing.setRedistribute(new.redistribute) }
         if diff.metricsChanged {
             await metrics?.stop()
             metrics = nil

@@ -120,6 +120,10 @@ actor RoutingEngine {
         dispatch(rib.updateConfig(Self.ribConfig(c)))
     }
 
+    func setRedistribute(_ sources: Set<LocalRouteSource>) {
+        dispatch(rib.setRedistribute(sources))
+    }
+
     func setNetworks(_ prefixes: [IPPrefix]) {
         dispatch(rib.setNetworks(Set(prefixes)))
     }
