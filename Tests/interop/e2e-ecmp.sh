@@ -22,8 +22,8 @@ wait_for 10 "tor1 Established with the host" frr_established $TOR1 ${P}t1h
 wait_for 10 "tor2 Established with the host" frr_established $TOR2 ${P}t2h
 check "no IPv4 address on any link" sh -c "! ip -n $HOST -4 addr show dev $H1 | grep -q inet && ! ip -n $HOST -4 addr show dev $H2 | grep -q inet"
 check "no global IPv6 address on the uplinks" sh -c "! ip -n $HOST -6 addr show dev $H1 scope global | grep -q inet6 && ! ip -n $HOST -6 addr show dev $H2 scope global | grep -q inet6"
-wait_for 10 "bgpd learnt tor1's link-local address" bgpd_jq $HOST neighbors "map(select(.summary.neighbor == \"$H1\"))[0].unnumbered.peerLinkLocal == \"$TOR1_LL\""
-wait_for 10 "bgpd learnt tor2's link-local address" bgpd_jq $HOST neighbors "map(select(.summary.neighbor == \"$H2\"))[0].unnumbered.peerLinkLocal == \"$TOR2_LL\""
+wait_for 30 "bgpd learnt tor1's link-local address" bgpd_jq $HOST neighbors "map(select(.summary.neighbor == \"$H1\"))[0].unnumbered.peerLinkLocal == \"$TOR1_LL\""
+wait_for 30 "bgpd learnt tor2's link-local address" bgpd_jq $HOST neighbors "map(select(.summary.neighbor == \"$H2\"))[0].unnumbered.peerLinkLocal == \"$TOR2_LL\""
 
 # 2. Routes: Loc-RIB, then kernel through one group with both link-local next hops.
 wait_for 60 "Loc-RIB holds the fabric's routes ($FABRIC_V4 IPv4, $FABRIC_V6 IPv6)" locrib_full

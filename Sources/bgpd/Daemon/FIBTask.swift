@@ -30,8 +30,10 @@ actor FIBTask {
     private let config: FIBConfig
     private let logger: Logger
     private var writer: FIBNetlink.FIBWriter?
-    /// Our routes as last requested, so counts and the exit withdrawal need no kernel walk.
-    private var installed = InstalledPrefixes()
+    /// How many routes of each family we asked the kernel to hold. The RIB says whether a
+    /// change adds a prefix, replaces its next hops or deletes it, so counting needs no index of
+    /// prefixes (the writer has one; a second would cost 16 bytes a route at a million).
+    private var v4 = 0, v6 = 0
     /// Inputs not yet taken. The RIB appends; the task takes everything queued at once, so
     /// while the kernel digests one batch the next UPDATEs' changes gather into one large batch
     /// (one planning pass and full sendmsg buffers instead of a round trip per UPDATE).
@@ -161,7 +163,16 @@ actor FIBTask {
     private func apply(_ batch: [RIBFIBChange]) async {
         guard config.install, !frozen else { return }
         if held != nil {
-            for c in batch { held?[c.prefix] = c }
+            // The RIB started empty, so what matters per prefix is whether it ends with a route
+            // (then it is added: a route left by the previous run is replaced in place) or not
+            // (then nothing is written; `converged()` removes what the previous run left).
+            for c in batch {
+                if c.kind == .delete {
+                    held?[c.prefix] = nil
+                } else {
+                    held?[c.prefix] = RIBFIBChange(kind: .add, prefix: c.prefix, nextHops: c.nextHops)
+                }
+            }
             return
         }
         await write(batch)
@@ -176,10 +187,15 @@ actor FIBTask {
             case .add, .replace:
                 if c.nextHops != lastHops.from { lastHops = (c.nextHops, c.nextHops.map(Self.nextHop)) }
                 let route = FIBRoute(prefix: c.prefix, nextHops: lastHops.to)
-                out.append(installed.insert(c.prefix) ? .add(route) : .replace(route))
+                if c.kind == .add {
+                    count(c.prefix, +1)
+                    out.append(.add(route))
+                } else {
+                    out.append(.replace(route))
+                }
             case .delete:
+                count(c.prefix, -1)
                 out.append(.delete(c.prefix))
-                installed.remove(c.prefix)
             }
             if debug { logger.debug("fib: \(c)") }
         }
@@ -228,7 +244,7 @@ actor FIBTask {
     }
 
     func counts() -> [String: Int]? {
-        config.install ? ["ipv4-unicast": installed.v4.count, "ipv6-unicast": installed.v6.count] : nil
+        config.install ? ["ipv4-unicast": v4, "ipv6-unicast": v6] : nil
     }
 
     /// The writer's view for `show fib`: routes matching `prefix` (all when nil) and `family`,
@@ -258,43 +274,20 @@ actor FIBTask {
                 // Still restarting: what the previous run left goes too.
                 await writer.converged()
             }
-            if !keep, !installed.isEmpty {
-                logger.info("fib: withdrawing \(installed.count) routes")
-                let result = await writer.apply(installed.all.map { .delete($0) })
-                for f in result.failures { logger.warning("fib: \(f)") }
-            } else if keep {
-                logger.info("fib: leaving \(installed.count) routes in the kernel (keep-on-exit)")
+            if !keep {
+                logger.info("fib: withdrawing \(v4 + v6) routes")
+                await writer.removeAll()
+            } else {
+                logger.info("fib: leaving \(v4 + v6) routes in the kernel (keep-on-exit)")
             }
             await writer.stop()
         }
-        installed = InstalledPrefixes()
-    }
-}
-
-/// The prefixes we asked the kernel to hold, IPv4 ones as 40-bit integers: about 10 bytes a
-/// route instead of the 40 a dictionary of `IPPrefix` keys costs.
-struct InstalledPrefixes {
-    private(set) var v4 = Set<UInt64>()
-    private(set) var v6 = Set<IPv6Prefix>()
-
-    var count: Int { v4.count + v6.count }
-    var isEmpty: Bool { v4.isEmpty && v6.isEmpty }
-
-    /// Adds the prefix; true when it was not there.
-    @discardableResult
-    mutating func insert(_ p: IPPrefix) -> Bool {
-        switch p {
-        case .v4(let q): return v4.insert(q.key).inserted
-        case .v6(let q): return v6.insert(q).inserted
-        }
+        v4 = 0
+        v6 = 0
     }
 
-    mutating func remove(_ p: IPPrefix) {
-        switch p {
-        case .v4(let q): v4.remove(q.key)
-        case .v6(let q): v6.remove(q)
-        }
+    private func count(_ prefix: IPPrefix, _ delta: Int) {
+        // Never below zero, whatever the order of changes.
+        if prefix.isV4 { v4 = max(0, v4 + delta) } else { v6 = max(0, v6 + delta) }
     }
-
-    var all: [IPPrefix] { v4.map { .v4(IPv4Prefix(key: $0)) } + v6.map { .v6($0) } }
 }
