@@ -41,7 +41,7 @@ actor FIBTask {
     /// Senders waiting for the inbox to be taken (see `waitForRoom`).
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     /// Changes queued beyond this make `backlogged` true.
-    static let backlogLimit = 32_768
+    static let backlogLimit = 8_192
 
     private struct Inbox {
         var inputs: [Input] = []
@@ -124,7 +124,7 @@ actor FIBTask {
                 if run.isEmpty { run = batch } else { run.append(contentsOf: batch) }
                 // Large enough to fill sendmsg buffers, small enough that a full table at start
                 // does not exist three times over (RIB changes, writer changes, messages).
-                if run.count >= 32_768 { await apply(run); run = [] }
+                if run.count >= 8_192 { await apply(run); run = [] }
             case .converged:
                 if !run.isEmpty { await apply(run); run = [] }
                 await converge()
