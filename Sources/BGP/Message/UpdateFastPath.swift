@@ -45,7 +45,9 @@ extension UpdateMessage {
         // The attributes go straight into the storage the message will own.
         let storage = PathAttributesStorage.make(PathAttributesFields())
         let fields = storage.fields
-        var layout = AttributeLayout()
+        // The layout, packed as `AttributeLayout` keeps it (at most six entries here).
+        var layout0: UInt64 = 0, layout1: UInt64 = 0
+        var count = 0
         var seen: UInt64 = 0
         let asSize = fourOctetAS ? 4 : 2
         var i = attributesAt
@@ -92,7 +94,9 @@ extension UpdateMessage {
                       let list = try? AttributeValueCodec.communities(v) else { return nil }
                 fields.pointee.communities = list
             }
-            layout.append(AttributeLayout.Entry(code: code, flags: flags))
+            let entry = UInt64(code) << 8 | UInt64(flags)
+            if count < 4 { layout0 |= entry << UInt64(count &* 16) } else { layout1 |= entry << UInt64((count &- 4) &* 16) }
+            count &+= 1
             i = at &+ length
         }
         // RFC 7606 3.d: with NLRI, the missing well-known attributes are the general decoder's business.
@@ -100,6 +104,7 @@ extension UpdateMessage {
         guard nlri.isEmpty || seen & mandatory == mandatory else { return nil }
         // The memberwise initialiser, so that the message is built where it is returned.
         return .update(UpdateMessage(nlri: nlri, withdrawn: withdrawn, attributes: PathAttributes(storage: storage),
-                                     mpReach: nil, mpUnreach: nil, diagnostics: [], layout: layout))
+                                     mpReach: nil, mpUnreach: nil, diagnostics: [],
+                                     layout: AttributeLayout(packed0: layout0, packed1: layout1, count: count)))
     }
 }

@@ -101,6 +101,14 @@ public struct AttributeLayout: Hashable, Sendable {
     @inline(__always)
     public init() {}
 
+    /// At most eight entries, already packed four to a word as `packed` holds them (the fast
+    /// decoder builds its layout in registers with this).
+    @inline(__always)
+    init(packed0: UInt64, packed1: UInt64, count: Int) {
+        packed = (packed0, packed1, 0, 0)
+        self.count = count
+    }
+
     /// A layout of these entries, in order.
     public init(entries: [Entry]) {
         for e in entries { append(e) }
