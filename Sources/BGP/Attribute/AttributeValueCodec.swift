@@ -52,8 +52,6 @@ enum AttributeValueCodec {
             wordCount &+= 1 &+ count
         }
         // Every segment was checked above, so the reads below stay inside the value.
-        // (reserveCapacity and append: Array(unsafeUninitializedCapacity:) is not specialized and
-        // looks up generic metadata on every call.)
         var words: [UInt32] = []
         words.reserveCapacity(wordCount)
         i = 0
