@@ -51,6 +51,7 @@ enum AttributeValueCodec {
             i = i &+ 2 &+ count &* asSize
             wordCount &+= 1 &+ count
         }
+        // Every segment was checked above, so the reads below stay inside the value.
         var words: [UInt32] = []
         words.reserveCapacity(wordCount)
         i = 0

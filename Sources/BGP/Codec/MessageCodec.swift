@@ -25,7 +25,13 @@ extension BGPMessage {
         let body = UnsafeRawBufferPointer(rebasing: bytes[BGPFraming.headerLength...])
         switch MessageType(rawValue: type) {
         case .open: return .open(try OpenMessage.decode(body: body))
-        case .update: return try UpdateMessage.decodeMessage(body: body, context: context)
+        case .update:
+            // Most UPDATEs are common ones; anything else is left to the general decoder.
+            if let m = UpdateMessage.decodeCommon(body: body, fourOctetAS: context.fourOctetAS,
+                                                  addPath: context.receivesPathIDs(.ipv4Unicast)) {
+                return m
+            }
+            return try UpdateMessage.decodeMessage(body: body, context: context)
         case .notification: return .notification(NotificationMessage.decode(body: body))
         case .keepalive: return .keepalive
         case .routeRefresh: return .routeRefresh(try RouteRefreshMessage.decode(body: body, message: bytes))

@@ -52,8 +52,8 @@ extension UpdateMessage {
         var decoder = AttributeBlockDecoder(hasNLRIField: !nlri.isEmpty, fourOctetAS: context.fourOctetAS)
         try decoder.decode(UnsafeRawBufferPointer(rebasing: body[attributesAt..<nlriAt]), into: &decoded, context: context)
         let attributes = try decoder.finish(&decoded)
-        return .update(UpdateMessage(withdrawn: withdrawn, attributes: attributes, mpReach: decoded.mpReach,
-                                     mpUnreach: decoded.mpUnreach, nlri: nlri, diagnostics: decoded.diagnostics,
+        return .update(UpdateMessage(nlri: nlri, withdrawn: withdrawn, attributes: attributes, mpReach: decoded.mpReach,
+                                     mpUnreach: decoded.mpUnreach, diagnostics: decoded.diagnostics,
                                      layout: decoded.layout))
     }
 }

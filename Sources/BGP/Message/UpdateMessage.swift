@@ -20,6 +20,13 @@ import NetAddress
 /// `mpUnreach`; everything else that describes the path is in `attributes`, which is what the RIB
 /// interns and compares.
 public struct UpdateMessage: Hashable, Sendable {
+    // The stored properties are declared in an order different from the public initialiser's
+    // parameters, so that Swift still synthesises the (internal) memberwise initialiser: the
+    // decoder builds messages with it, because it builds the value in place, where an explicit
+    // initialiser costs a copy of the whole value and a retain and release of each array in it.
+
+    /// IPv4 unicast prefixes announced in the NLRI field.
+    public var nlri: [IPv4NLRI]
     /// IPv4 unicast prefixes withdrawn in the Withdrawn Routes field.
     public var withdrawn: [IPv4NLRI]
     /// The path attributes other than MP_REACH_NLRI and MP_UNREACH_NLRI.
@@ -28,8 +35,6 @@ public struct UpdateMessage: Hashable, Sendable {
     public var mpReach: MPReach?
     /// MP_UNREACH_NLRI (RFC 4760, attribute 15).
     public var mpUnreach: MPUnreach?
-    /// IPv4 unicast prefixes announced in the NLRI field.
-    public var nlri: [IPv4NLRI]
     /// What RFC 7606 error handling did while decoding. Empty for a clean message. When any entry
     /// is `.treatAsWithdraw`, every prefix this UPDATE announces must be handled as withdrawn.
     public var diagnostics: [AttributeDiagnostic]
@@ -37,18 +42,6 @@ public struct UpdateMessage: Hashable, Sendable {
     /// re-encodes byte for byte. Not part of equality: two UPDATEs with the same content are equal
     /// whatever their wire layout. Empty for UPDATEs built locally (canonical order and flags).
     public var layout: AttributeLayout
-
-    public init(withdrawn: [IPv4NLRI] = [], attributes: PathAttributes = PathAttributes(),
-                mpReach: MPReach? = nil, mpUnreach: MPUnreach? = nil, nlri: [IPv4NLRI] = [],
-                diagnostics: [AttributeDiagnostic] = [], layout: AttributeLayout = AttributeLayout()) {
-        self.withdrawn = withdrawn
-        self.attributes = attributes
-        self.mpReach = mpReach
-        self.mpUnreach = mpUnreach
-        self.nlri = nlri
-        self.diagnostics = diagnostics
-        self.layout = layout
-    }
 
     /// True when some attribute error means the announced routes are withdrawn (RFC 7606 2).
     public var treatAsWithdraw: Bool { diagnostics.contains { $0.action == .treatAsWithdraw } }
@@ -79,6 +72,16 @@ public struct UpdateMessage: Hashable, Sendable {
     }
 }
 
+extension UpdateMessage {
+    /// An UPDATE built locally: every part defaults to empty.
+    public init(withdrawn: [IPv4NLRI] = [], attributes: PathAttributes = PathAttributes(),
+                mpReach: MPReach? = nil, mpUnreach: MPUnreach? = nil, nlri: [IPv4NLRI] = [],
+                diagnostics: [AttributeDiagnostic] = [], layout: AttributeLayout = AttributeLayout()) {
+        self.init(nlri: nlri, withdrawn: withdrawn, attributes: attributes, mpReach: mpReach, mpUnreach: mpUnreach,
+                  diagnostics: diagnostics, layout: layout)
+    }
+}
+
 /// The wire order and flags of an UPDATE's attributes (codes with their flag octets), including
 /// MP_REACH_NLRI and MP_UNREACH_NLRI at their positions.
 ///
@@ -97,6 +100,14 @@ public struct AttributeLayout: Hashable, Sendable {
     /// An empty layout (an UPDATE built locally).
     @inline(__always)
     public init() {}
+
+    /// At most eight entries, already packed four to a word as `packed` holds them (the fast
+    /// decoder builds its layout in registers with this).
+    @inline(__always)
+    init(packed0: UInt64, packed1: UInt64, count: Int) {
+        packed = (packed0, packed1, 0, 0)
+        self.count = count
+    }
 
     /// A layout of these entries, in order.
     public init(entries: [Entry]) {

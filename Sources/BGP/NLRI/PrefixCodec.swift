@@ -43,6 +43,11 @@ enum PrefixCodec {
     static func decodeIPv4(_ buf: UnsafeRawBufferPointer, addPath: Bool) throws(NLRIParseError) -> [IPv4NLRI] {
         let total = try count(buf, maxBits: 32, addPath: addPath)
         if total == 0 { return [] }
+        let n = buf.count
+        // `count` has checked every length octet and that the last prefix ends at `n`, so each read
+        // below is inside the field.
+        // (reserveCapacity and append rather than Array(unsafeUninitializedCapacity:), whose
+        // allocation is not specialized and looks up generic metadata on every call.)
         var result: [IPv4NLRI] = []
         result.reserveCapacity(total)
         var i = 0
@@ -54,15 +59,21 @@ enum PrefixCodec {
             }
             let length = buf[i]
             i &+= 1
-            var v: UInt32 = 0
-            switch (Int(length) &+ 7) >> 3 {
-            case 0: break
-            case 1: v = UInt32(buf[i]) << 24
-            case 2: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16
-            case 3: v = UInt32(buf[i]) << 24 | UInt32(buf[i &+ 1]) << 16 | UInt32(buf[i &+ 2]) << 8
-            default: v = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            let octets = (Int(length) &+ 7) >> 3
+            var v: UInt32
+            if n &- i >= 4 {
+                // Four octets are there (the rest belong to the next prefix): one load, then
+                // the mask keeps only this prefix's bits.
+                v = UInt32(bigEndian: buf.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            } else {
+                v = 0
+                var j = 0
+                while j < octets {
+                    v |= UInt32(buf[i &+ j]) << UInt32(24 &- 8 &* j)
+                    j &+= 1
+                }
             }
-            i &+= (Int(length) &+ 7) >> 3
+            i &+= octets
             v &= IPv4Prefix.mask(length)
             result.append(IPv4NLRI(IPv4Prefix(key: UInt64(v) << 8 | UInt64(length)), pathID: pathID))
         }
