@@ -69,8 +69,10 @@ check "summary counts accepted prefixes" bgpd_jq $A summary '.neighbors[0].prefi
 
 # Installed in the kernel: IPv4 via FRR's link-local address (RTA_VIA / nexthop object).
 kernel_has() { ip -n $A "$1" route show "$2" | grep -q "$3"; }
-wait_for 10 "kernel route 10.2.0.0/24 via inet6 FRR's link-local address" kernel_has -4 10.2.0.0/24 "via inet6 $FRR_LL dev dm-ua0"
-wait_for 10 "kernel route 2001:db8:2::/64 via FRR's link-local address" kernel_has -6 2001:db8:2::/64 "via $FRR_LL dev dm-ua0"
+# Routes point at nexthop objects (`nhid N`); `ip route get` shows where they forward.
+kernel_forwards() { ip -n $A "$1" route get "$2" | grep -q "$3"; }
+wait_for 10 "kernel route 10.2.0.0/24 via inet6 FRR's link-local address" kernel_forwards -4 10.2.0.1 "via inet6 $FRR_LL dev dm-ua0"
+wait_for 10 "kernel route 2001:db8:2::/64 via FRR's link-local address" kernel_forwards -6 2001:db8:2::1 "via $FRR_LL dev dm-ua0"
 check "kernel routes are proto bgp" kernel_has -4 10.2.0.0/24 "proto bgp"
 check "summary counts FIB routes" bgpd_jq $A summary '.fib["ipv4-unicast"] == 1 and .fib["ipv6-unicast"] == 1'
 
