@@ -82,10 +82,10 @@ struct RouteEntry {
     }
 }
 
-/// Route entries keyed by prefix, with IPv4 kept in a dictionary of 40-bit integer keys so that a
-/// million IPv4 routes cost little more than the entries themselves.
+/// Route entries keyed by prefix, with IPv4 kept in a compact table of 40-bit integer keys so
+/// that a million IPv4 routes cost little more than the entries themselves.
 struct RouteMap {
-    private(set) var v4: [UInt64: RouteEntry] = [:]
+    private(set) var v4 = PrefixKeyTable<RouteEntry>(filler: RouteEntry(want: .none, have: .none))
     private(set) var v6: [IPv6Prefix: RouteEntry] = [:]
 
     var count: Int { v4.count + v6.count }
@@ -108,24 +108,20 @@ struct RouteMap {
     /// Reads and changes one entry with a single hash lookup (nil: absent; set nil to remove).
     mutating func modify<R>(_ prefix: IPPrefix, _ body: (inout RouteEntry?) -> R) -> R {
         switch prefix {
-        case .v4(let p): return body(&v4[p.key])
+        case .v4(let p): return v4.modify(p.key, body)
         case .v6(let p): return body(&v6[p])
         }
     }
 
     /// Room for `v4` more IPv4 and `v6` more IPv6 routes without rehashing.
     mutating func reserve(v4 more4: Int, v6 more6: Int) {
-        if v4.count + more4 > v4.capacity { v4.reserveCapacity(v4.count + more4) }
+        v4.reserve(v4.count + more4)
         if v6.count + more6 > v6.capacity { v6.reserveCapacity(v6.count + more6) }
     }
 
     /// Calls `body` on every entry, allowing changes in place.
     mutating func updateAll(_ body: (IPPrefix, inout RouteEntry) -> Void) {
-        var i = v4.startIndex
-        while i != v4.endIndex {
-            body(.v4(IPv4Prefix(key: v4.keys[i])), &v4.values[i])
-            v4.formIndex(after: &i)
-        }
+        v4.updateAll { k, e in body(.v4(IPv4Prefix(key: k)), &e) }
         var j = v6.startIndex
         while j != v6.endIndex {
             body(.v6(v6.keys[j]), &v6.values[j])
@@ -134,7 +130,7 @@ struct RouteMap {
     }
 
     func forEach(_ body: (IPPrefix, RouteEntry) -> Void) {
-        for (k, e) in v4 { body(.v4(IPv4Prefix(key: k)), e) }
+        v4.forEach { k, e in body(.v4(IPv4Prefix(key: k)), e) }
         for (k, e) in v6 { body(.v6(k), e) }
     }
 }
