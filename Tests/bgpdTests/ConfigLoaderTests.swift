@@ -1,3 +1,4 @@
+import Foundation
 import BGP
 import NetAddress
 import Testing
@@ -62,6 +63,20 @@ import Testing
         let c = try loadConfigFile(path).get()
         #expect(c.neighbors.map(\.key.description) == ["swp1", "swp2", "192.0.2.2"])
         #expect(c.metrics != nil)
+    }
+
+    /// The configuration README shows under "Running bgpd" loads, with its policies attached.
+    @Test func readmeExampleLoads() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let readme = try String(contentsOfFile: parts.joined(separator: "/") + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n# /etc/bgpd/bgpd.yaml"))
+        let body = readme[readme.index(start.lowerBound, offsetBy: 8)...]
+        let end = try #require(body.range(of: "```"))
+        let c = try ConfigLoader.load(String(body[..<end.lowerBound])).get()
+        #expect(c.neighbors.count == 2)
+        #expect(c.neighbors.allSatisfy { $0.exportPolicy != nil && $0.importPolicy != nil })
+        #expect(c.networks.count == 2)
     }
 
     /// RFC 8212 by default; `policy: accept-all` and `ebgp-requires-policy: false` are the same
