@@ -4,4 +4,7 @@
 #include <bsd/libutil.h>
 #include <bsd/stdlib.h>
 #include <bsd/unistd.h>
+
+/* setproctitle(3) is variadic, which Swift cannot call: this one takes the finished title. */
+static inline void swiftbgp_setproctitle(const char *title) { setproctitle("%s", title); }
 #endif

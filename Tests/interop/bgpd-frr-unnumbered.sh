@@ -84,6 +84,10 @@ no network 10.2.0.0/24" >/dev/null
 wait_for 15 "withdrawal of 10.2.0.0/24 reaches bgpd" bgpd_jq $A "routes ipv4" 'map(select(.prefix == "10.2.0.0/24")) | length == 0'
 wait_for 5 "withdrawal removes the kernel route" sh -c "! ip -n $A -4 route show 10.2.0.0/24 | grep -q ."
 
+# ps tells daemons apart (libbsd setproctitle): AS, router ID, neighbours, configuration file.
+check "ps shows bgpd's AS, router ID and configuration" \
+    sh -c "ps -o args= -p $(cat "$WORK/$A/swiftbgpd.pid") | grep -q '^bgpd: AS 65001 router-id 10.0.0.1, 1 neighbor, .*/bgpd.yaml'"
+
 # Admin shutdown from bgpd's side: SIGTERM sends Cease/2 and FRR records it.
 kill -TERM "$(cat "$WORK/$A/swiftbgpd.pid")"
 wait_for 10 "FRR received Cease/Administrative Shutdown" \

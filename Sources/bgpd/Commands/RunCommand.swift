@@ -45,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { pid?.remove() }
 
+        ProcessTitle.prepare()
+        ProcessTitle.set(ProcessTitle.describe(cfg, path: config))
         let signals = Signals.stream()
         let daemon = Daemon(config: cfg, configPath: config, logger: logger)
         do { try await daemon.start() } catch {
@@ -57,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             if sig == SIGHUP {
                 logger.info("SIGHUP: reloading \(config)")
                 await daemon.reload()
+                if case .success(let c) = loadConfigFile(config) { ProcessTitle.set(ProcessTitle.describe(c, path: config)) }
             } else {
                 logger.info("signal \(sig): stopping")
                 break
