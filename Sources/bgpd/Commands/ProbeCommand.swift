@@ -16,7 +16,7 @@ struct ProbeCommand: AsyncParsableCommand {
         var logger = Logger(label: "bgpd")
         logger.logLevel = .info
         let monitor = try KernelLinkMonitor()
-        let service = UnnumberedService(interfaces: Set(interfaces), settings: RAConfig(), logger: logger) { name, link in
+        let service = UnnumberedService(interfaces: Set(interfaces), settings: RAConfig(), logger: logger) { name, link, _ in
             if let link {
                 print("\(name): local \(link.localLinkLocal) peer \(link.peer?.description ?? "-") mac \(link.peerMAC?.description ?? "-") via \(link.learntFrom ?? "-")")
             } else {

@@ -32,6 +32,8 @@ actor Daemon {
     private var unnumbered: UnnumberedService?
     private var unnumberedTask: Task<Void, Never>?
     private var unnumberedLinks: [String: UnnumberedLink] = [:]
+    /// The generation of each interface's latest report (see `UnnumberedService`).
+    private var unnumberedGenerations: [String: UInt64] = [:]
     private var control: ControlServer?
     private var metrics: MetricsServer?
     private let startedAt = Date()
@@ -209,11 +211,12 @@ actor Daemon {
                              routing: routing, logger: logger)
         peers[n.key] = peer
         let link = n.peer.interfaceName.flatMap { unnumberedLinks[$0] }
+        let generation = n.peer.interfaceName.flatMap { unnumberedGenerations[$0] } ?? 0
         let routing = self.routing
         Task {
             // Before the session can come up, so its first table is judged by this policy.
             await routing.setPolicy(PeerID(id), import: n.importPolicy, export: n.exportPolicy)
-            if case .interface = n.peer { await peer.unnumberedChanged(link) }
+            if case .interface = n.peer { await peer.unnumberedChanged(link, generation: generation) }
             await peer.start()
         }
     }
@@ -256,8 +259,8 @@ actor Daemon {
     private func startUnnumbered() throws {
         let monitor = try KernelLinkMonitor()
         let service = UnnumberedService(interfaces: unnumberedInterfaces(config), settings: config.routerAdvertisements,
-                                        logger: logger) { [weak self] name, link in
-            await self?.unnumberedChanged(name, link)
+                                        logger: logger) { [weak self] name, link, generation in
+            await self?.unnumberedChanged(name, link, generation: generation)
         }
         linkMonitor = monitor
         unnumbered = service
@@ -275,7 +278,9 @@ actor Daemon {
         }
     }
 
-    private func unnumberedChanged(_ interface: String, _ link: UnnumberedLink?) async {
+    private func unnumberedChanged(_ interface: String, _ link: UnnumberedLink?, generation: UInt64) async {
+        guard generation > unnumberedGenerations[interface, default: 0] else { return }
+        unnumberedGenerations[interface] = generation
         // A TCP-MD5 key for an unnumbered peer can only go on the listening socket once its
         // address is known.
         if let n = config.neighbors.first(where: { $0.peer == .interface(interface) }), let key = n.password,
@@ -283,7 +288,7 @@ actor Daemon {
             transport.setListenerKey(peer: .v6(peer), key: key)
         }
         unnumberedLinks[interface] = link
-        if let p = peers[PeerKey(interface: interface, address: nil)] { await p.unnumberedChanged(link) }
+        if let p = peers[PeerKey(interface: interface, address: nil)] { await p.unnumberedChanged(link, generation: generation) }
     }
 
     // MARK: - Incoming connections

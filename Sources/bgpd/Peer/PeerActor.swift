@@ -23,6 +23,7 @@ actor PeerActor {
     private var timers: [PeerTimer: (task: Task<Void, Never>, generation: UInt64)] = [:]
     private var timerGeneration: UInt64 = 0
     var link: UnnumberedLink?
+    private var linkGeneration: UInt64 = 0
     /// Connect actions waiting for the unnumbered peer's address to be learnt.
     private var waitingForAddress: [ConnectionID] = []
     var stats = PeerStats()
@@ -104,7 +105,10 @@ actor PeerActor {
     }
 
     /// The unnumbered interface's state changed: our link-local address, the peer's.
-    func unnumberedChanged(_ l: UnnumberedLink?) async {
+    func unnumberedChanged(_ l: UnnumberedLink?, generation: UInt64) async {
+        // An older report overtaken by a newer one (they come through different tasks).
+        guard generation >= linkGeneration else { return }
+        linkGeneration = generation
         let learnt = l?.peer != nil && l?.peer != link?.peer
         let lost = link != nil && l == nil
         link = l

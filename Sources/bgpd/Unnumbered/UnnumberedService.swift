@@ -29,7 +29,11 @@ actor UnnumberedService {
     /// Peers heard in RAs, per interface index.
     private var heard: [UInt32: (address: IPv6Address, mac: MACAddress?)] = [:]
     private var reported: [String: UnnumberedLink?] = [:]
-    private let report: @Sendable (String, UnnumberedLink?) async -> Void
+    /// Reports may reach a session out of order (they travel through tasks of different
+    /// priorities); each carries a generation, counted here in the order they were computed, so
+    /// the receiver keeps the newest.
+    private let report: @Sendable (String, UnnumberedLink?, UInt64) async -> Void
+    private var generation: UInt64 = 0
     private let logger: Logger
 
     private struct Running {
@@ -41,7 +45,7 @@ actor UnnumberedService {
     }
 
     init(interfaces: Set<String>, settings: RAConfig, logger: Logger,
-         report: @escaping @Sendable (String, UnnumberedLink?) async -> Void) {
+         report: @escaping @Sendable (String, UnnumberedLink?, UInt64) async -> Void) {
         self.interfaces = interfaces
         self.settings = settings
         self.logger = logger
@@ -94,7 +98,8 @@ actor UnnumberedService {
             let link = iface.flatMap { i in ll.map { derive(i, localLinkLocal: $0) } }
             if let previous = reported[name], previous == link { continue }
             reported[name] = .some(link)
-            await report(name, link)
+            generation += 1
+            await report(name, link, generation)
         }
         // Interfaces no longer configured.
         for (index, r) in running where !interfaces.contains(table.interfaces[index]?.name ?? "") {
