@@ -28,16 +28,6 @@ import Testing
         """
     }
 
-    func waitUntil(_ what: String, seconds: Double = 15, _ condition: () async -> Bool) async -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("not within \(seconds) s: \(what)")
-        return false
-    }
-
     func state(_ d: Daemon) async -> String? { await d.handle(ControlRequest(command: .summary)).summary?.neighbors.first?.state }
 
     func prefixes(_ d: Daemon, _ family: String) async -> Set<String> {

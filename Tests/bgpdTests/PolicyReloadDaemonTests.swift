@@ -37,16 +37,6 @@ import Testing
         """
     }
 
-    func waitUntil(_ what: String, seconds: Double = 15, _ condition: () async -> Bool) async -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("not within \(seconds) s: \(what)")
-        return false
-    }
-
     func prefixes(_ d: Daemon) async -> Set<String> {
         Set((await d.handle(ControlRequest(command: .routes, family: "ipv4-unicast")).routes ?? []).map(\.prefix))
     }
